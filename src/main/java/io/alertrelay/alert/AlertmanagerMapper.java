@@ -1,0 +1,158 @@
+package io.alertrelay.alert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.stereotype.Component;
+
+/**
+ * Maps Prometheus Alertmanager's webhook payload (version 4) onto relay alerts. The mapping builds the
+ * relay's own alert JSON and runs it through {@link AlertParser}, so both entry points share one set
+ * of rules and error messages.
+ */
+@Component
+public class AlertmanagerMapper {
+
+    private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
+
+    private final ObjectMapper json;
+    private final AlertParser parser;
+
+    public AlertmanagerMapper(ObjectMapper json, AlertParser parser) {
+        this.json = json;
+        this.parser = parser;
+    }
+
+    public List<Alert> map(JsonNode root, int maxBatch) {
+        List<FieldError> errors = new ArrayList<>();
+        if (!root.isObject()) {
+            throw InvalidAlertException.of(List.of(new FieldError("$",
+                    "expected an Alertmanager webhook object, got " + AlertParser.typeName(root))));
+        }
+        JsonNode version = root.get("version");
+        if (version != null && !version.isNull() && !"4".equals(version.asText())) {
+            errors.add(new FieldError("version", "only Alertmanager webhook version 4 is supported, got \""
+                    + version.asText() + "\""));
+        }
+        JsonNode alerts = root.get("alerts");
+        if (alerts == null || !alerts.isArray()) {
+            errors.add(new FieldError("alerts", alerts == null ? "is required"
+                    : "must be an array, got " + AlertParser.typeName(alerts)));
+        } else if (alerts.isEmpty()) {
+            errors.add(new FieldError("alerts", "the array holds no alert"));
+        } else if (alerts.size() > maxBatch) {
+            errors.add(new FieldError("alerts", "at most " + maxBatch + " alerts per request, got " + alerts.size()));
+        }
+        if (!errors.isEmpty()) {
+            throw InvalidAlertException.of(errors);
+        }
+
+        String externalUrl = text(root, "externalURL");
+        List<Alert> out = new ArrayList<>(alerts.size());
+        for (int i = 0; i < alerts.size(); i++) {
+            JsonNode a = alerts.get(i);
+            String prefix = "alerts[" + i + "].";
+            if (!a.isObject()) {
+                errors.add(new FieldError("alerts[" + i + "]", "expected an object, got " + AlertParser.typeName(a)));
+                continue;
+            }
+            try {
+                out.add(parser.parse(toRelayAlert(a, root, externalUrl), prefix));
+            } catch (InvalidAlertException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw InvalidAlertException.of(errors);
+        }
+        return out;
+    }
+
+    private ObjectNode toRelayAlert(JsonNode a, JsonNode root, String externalUrl) {
+        JsonNode labels = a.path("labels");
+        JsonNode annotations = a.path("annotations");
+        ObjectNode out = json.createObjectNode();
+
+        String title = firstText(annotations, "summary", "title");
+        if (title == null) {
+            title = firstText(labels, "alertname");
+        }
+        out.put("title", title == null ? "Alertmanager alert" : title);
+        String description = firstText(annotations, "description", "message");
+        if (description != null) {
+            out.put("message", description);
+        }
+        out.put("severity", severity(text(labels, "severity")));
+        String status = text(a, "status");
+        out.put("status", status == null ? text(root, "status") : status);
+        out.put("reason", "new");
+        out.put("source", "alertmanager");
+        copy(labels, "alertname", out, "type");
+        copy(labels, "project", out, "project");
+        copy(a, "fingerprint", out, "fingerprint");
+        copy(a, "generatorURL", out, "url");
+        String startsAt = text(a, "startsAt");
+        if (startsAt != null && !ZERO_TIME.equals(startsAt)) {
+            out.put("occurredAt", startsAt);
+            out.put("firstSeen", startsAt);
+        }
+        String endsAt = text(a, "endsAt");
+        if ("resolved".equals(text(a, "status")) && endsAt != null && !ZERO_TIME.equals(endsAt)) {
+            out.put("lastSeen", endsAt);
+        }
+        if (labels.isObject()) {
+            out.set("labels", labels);
+        }
+        ObjectNode details = out.putObject("details");
+        if (annotations.isObject()) {
+            details.set("annotations", annotations);
+        }
+        copy(root, "receiver", details, "receiver");
+        copy(root, "groupKey", details, "groupKey");
+        if (externalUrl != null) {
+            details.put("externalURL", externalUrl);
+        }
+        return out;
+    }
+
+    /** Alertmanager setups name severities freely; unknown names fall back to medium rather than failing. */
+    static String severity(String label) {
+        if (label == null) {
+            return "medium";
+        }
+        return switch (label.toLowerCase(Locale.ROOT)) {
+            case "critical", "page", "fatal", "emergency" -> "critical";
+            case "high", "error", "major" -> "high";
+            case "warning", "warn", "medium", "minor" -> "medium";
+            case "low" -> "low";
+            case "info", "informational", "none" -> "info";
+            default -> "medium";
+        };
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
+    }
+
+    private static String firstText(JsonNode n, String... fields) {
+        for (String f : fields) {
+            String v = text(n, f);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static void copy(JsonNode from, String field, ObjectNode to, String as) {
+        JsonNode v = from.get(field);
+        if (v != null && !v.isNull()) {
+            to.set(as, v);
+        }
+    }
+
+}

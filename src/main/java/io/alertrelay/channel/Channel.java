@@ -1,0 +1,124 @@
+package io.alertrelay.channel;
+
+import com.samskivert.mustache.Template;
+import io.alertrelay.alert.Alert;
+import io.alertrelay.alert.Severity;
+import io.alertrelay.delivery.TemplateModel;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A validated channel: typed config, compiled templates and the match rule. */
+public final class Channel {
+
+    private final String id;
+    private final KindSpec kind;
+    private final boolean enabled;
+    private final Severity minSeverity;
+    private final Set<String> types;
+    private final Set<String> reasons;
+    private final Set<String> statuses;
+    private final Set<String> projects;
+    private final Map<String, String> labels;
+    private final RateLimit rateLimit;
+    private final Template title;
+    private final Template body;
+    private final Map<String, Object> config;
+
+    Channel(String id, KindSpec kind, boolean enabled, Severity minSeverity, Set<String> types, Set<String> reasons,
+            Set<String> statuses, Set<String> projects, Map<String, String> labels, RateLimit rateLimit,
+            Template title, Template body, Map<String, Object> config) {
+        this.id = id;
+        this.kind = kind;
+        this.enabled = enabled;
+        this.minSeverity = minSeverity;
+        this.types = types;
+        this.reasons = reasons;
+        this.statuses = statuses;
+        this.projects = projects;
+        this.labels = labels;
+        this.rateLimit = rateLimit;
+        this.title = title;
+        this.body = body;
+        this.config = config;
+    }
+
+    public String id() { return id; }
+    public String kind() { return kind.name(); }
+    public KindSpec spec() { return kind; }
+    public boolean enabled() { return enabled; }
+    public RateLimit rateLimit() { return rateLimit; }
+
+    /** All given conditions must hold; an empty condition matches everything. */
+    public boolean matches(Alert a) {
+        if (minSeverity != null && !a.severityLevel().atLeast(minSeverity)) {
+            return false;
+        }
+        if (!types.isEmpty() && (a.type() == null || !types.contains(a.type()))) {
+            return false;
+        }
+        if (!reasons.isEmpty() && !reasons.contains(a.reason())) {
+            return false;
+        }
+        if (!statuses.isEmpty() && !statuses.contains(a.status())) {
+            return false;
+        }
+        if (!projects.isEmpty() && (a.project() == null || !projects.contains(a.project()))) {
+            return false;
+        }
+        for (Map.Entry<String, String> l : labels.entrySet()) {
+            if (a.labels() == null || !l.getValue().equals(a.labels().get(l.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public String renderTitle(Alert alert) {
+        return title.execute(TemplateModel.of(alert, this));
+    }
+
+    public String renderBody(Alert alert) {
+        return body.execute(TemplateModel.of(alert, this));
+    }
+
+    public String string(String key) {
+        Object v = config.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> list(String key) {
+        Object v = config.get(key);
+        return v == null ? List.of() : (List<String>) v;
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, String> map(String key) {
+        Object v = config.get(key);
+        return v == null ? Map.of() : (Map<String, String>) v;
+    }
+
+    public boolean bool(String key) {
+        return Boolean.TRUE.equals(config.get(key));
+    }
+
+    public Integer integer(String key) {
+        Object v = config.get(key);
+        return v == null ? null : (Integer) v;
+    }
+
+    /** The config as shown to operators: secrets replaced by a fixed mask. */
+    public Map<String, Object> maskedConfig() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        config.forEach((k, v) -> out.put(k, kind.param(k).map(Param::secret).orElse(false) ? "********" : v));
+        return out;
+    }
+
+    /** Every secret value of this channel, so messages and previews can blank them out. */
+    public List<String> secretValues() {
+        return kind.params().stream().filter(Param::secret).map(p -> string(p.name()))
+                .filter(s -> s != null && !s.isEmpty()).toList();
+    }
+}

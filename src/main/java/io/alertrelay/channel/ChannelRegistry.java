@@ -1,0 +1,337 @@
+package io.alertrelay.channel;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
+import io.alertrelay.RelayProperties;
+import io.alertrelay.alert.Alert;
+import io.alertrelay.alert.Severity;
+import io.alertrelay.delivery.PayloadBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Component;
+
+/**
+ * The channels of application.yaml, validated once at startup. Any mistake stops startup with one
+ * line naming the channel and the field, because a relay that silently drops a misconfigured
+ * channel's alerts is worse than one that does not start.
+ */
+@Component
+public class ChannelRegistry {
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+    private static final Pattern INDEXED = Pattern.compile("^(.+?)\\[(\\d+)]$");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).defaultValue("");
+
+    private final Map<String, KindSpec> kinds = new TreeMap<>();
+    private volatile Map<String, Channel> channels;
+
+    public ChannelRegistry(RelayProperties props, List<PayloadBuilder> builders) {
+        builders.forEach(b -> kinds.put(b.spec().name(), b.spec()));
+        this.channels = validate(props.getChannels());
+    }
+
+    public Collection<Channel> all() { return channels.values(); }
+
+    public Optional<Channel> find(String id) { return Optional.ofNullable(channels.get(id)); }
+
+    public Set<String> kindNames() { return kinds.keySet(); }
+
+    /** The enabled channels that want this alert. */
+    public List<Channel> matching(Alert alert) {
+        return channels.values().stream().filter(Channel::enabled).filter(c -> c.matches(alert)).toList();
+    }
+
+    public Map<String, Channel> validate(List<ChannelProperties> declared) {
+        Map<String, Channel> out = new LinkedHashMap<>();
+        for (int i = 0; i < declared.size(); i++) {
+            ChannelProperties p = declared.get(i);
+            String where = p.getId() == null || p.getId().isBlank()
+                    ? "alert-relay.channels[" + i + "]" : "channel '" + p.getId() + "'";
+            Channel c = build(p, where);
+            if (out.containsKey(c.id())) {
+                throw new InvalidChannelConfigException(where + ": id is used by another channel; ids must be unique");
+            }
+            out.put(c.id(), c);
+        }
+        return out;
+    }
+
+    private Channel build(ChannelProperties p, String where) {
+        if (p.getId() == null || p.getId().isBlank()) {
+            throw fail(where, "id", "is required");
+        }
+        if (!ID.matcher(p.getId()).matches()) {
+            throw fail(where, "id", "must match [a-z0-9][a-z0-9-]{0,63}, got \"" + p.getId() + "\"");
+        }
+        if (p.getKind() == null || p.getKind().isBlank()) {
+            throw fail(where, "kind", "is required (one of " + String.join(", ", kinds.keySet()) + ")");
+        }
+        KindSpec kind = kinds.get(p.getKind().trim().toLowerCase(Locale.ROOT));
+        if (kind == null) {
+            throw fail(where, "kind", "unknown kind \"" + p.getKind() + "\"; known kinds: " + String.join(", ", kinds.keySet()));
+        }
+        ChannelProperties.Match m = p.getMatch() == null ? new ChannelProperties.Match() : p.getMatch();
+        Severity min = null;
+        if (m.getMinSeverity() != null) {
+            min = Severity.parse(m.getMinSeverity().trim()).orElseThrow(() -> fail(where, "match.min-severity",
+                    "must be one of " + Severity.allowed() + ", got \"" + m.getMinSeverity() + "\""));
+        }
+        Set<String> reasons = oneOfEach(where, "match.reasons", m.getReasons(), Alert.REASONS);
+        Set<String> statuses = oneOfEach(where, "match.statuses", m.getStatuses(), Alert.STATUSES);
+        RateLimit rate = null;
+        if (p.getRateLimit() != null && !p.getRateLimit().isBlank()) {
+            try {
+                rate = RateLimit.parse(p.getRateLimit());
+            } catch (IllegalArgumentException e) {
+                throw fail(where, "rate-limit", e.getMessage());
+            }
+        }
+        Map<String, Object> config = config(where, kind, p.getConfig());
+        ChannelProperties.Template t = p.getTemplate() == null ? new ChannelProperties.Template() : p.getTemplate();
+        Template title = compile(where, "template.title", t.getTitle() != null ? t.getTitle() : defaultTitle());
+        String bodySource;
+        String bodyField;
+        if (t.getBody() != null && t.getBodyFile() != null) {
+            throw fail(where, "template", "set body or body-file, not both");
+        } else if (t.getBody() != null) {
+            bodySource = t.getBody();
+            bodyField = "template.body";
+        } else if (t.getBodyFile() != null) {
+            bodySource = readFile(where, t.getBodyFile());
+            bodyField = "template.body-file";
+        } else {
+            bodySource = defaultTemplate(kind.name());
+            bodyField = "default template of " + kind.name();
+        }
+        Template body = compile(where, bodyField, bodySource);
+        return new Channel(p.getId(), kind, p.isEnabled(), min, new HashSet<>(nonNull(m.getTypes())), reasons,
+                statuses, new HashSet<>(nonNull(m.getProjects())),
+                m.getLabels() == null ? Map.of() : Map.copyOf(m.getLabels()), rate, title, body, config);
+    }
+
+    private static String defaultTitle() {
+        return "[{{severityUpper}}] {{title}}";
+    }
+
+    /** The default message template of a kind: templates/<kind>.md in the jar. */
+    public static String defaultTemplate(String kind) {
+        try (InputStream in = ChannelRegistry.class.getResourceAsStream("/templates/" + kind + ".md")) {
+            if (in == null) {
+                return "{{title}}\n\n{{message}}";
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String readFile(String where, String file) {
+        try {
+            if (file.startsWith("classpath:")) {
+                try (InputStream in = ChannelRegistry.class.getResourceAsStream("/" + file.substring(10).replaceFirst("^/", ""))) {
+                    if (in == null) {
+                        throw fail(where, "template.body-file", "no such classpath resource: " + file);
+                    }
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw fail(where, "template.body-file", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static Template compile(String where, String field, String source) {
+        try {
+            return MUSTACHE.compile(source);
+        } catch (MustacheException e) {
+            throw fail(where, field, "is not a valid template: " + e.getMessage());
+        }
+    }
+
+    private static Set<String> oneOfEach(String where, String field, List<String> values, String[] allowed) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String v : nonNull(values)) {
+            String lower = v.trim().toLowerCase(Locale.ROOT);
+            if (!Arrays.asList(allowed).contains(lower)) {
+                throw fail(where, field, "\"" + v + "\" is not one of " + String.join(", ", allowed));
+            }
+            out.add(lower);
+        }
+        return out;
+    }
+
+    private static <T> List<T> nonNull(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+
+    private Map<String, Object> config(String where, KindSpec kind, Map<String, Object> raw) {
+        Map<String, Object> given = normalize(raw == null ? Map.of() : raw);
+        for (String key : given.keySet()) {
+            if (kind.param(key).isEmpty()) {
+                throw fail(where, "config." + key, "is not a field of kind " + kind.name() + "; its fields are: "
+                        + String.join(", ", kind.params().stream().map(Param::name).toList()));
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Param param : kind.params()) {
+            Object v = given.get(param.name());
+            if (v instanceof String s && s.isBlank()) {
+                v = null;
+            }
+            if (v == null) {
+                if (param.required()) {
+                    throw fail(where, "config." + param.name(), "is required for kind " + kind.name()
+                            + (param.description() == null ? "" : " (" + param.description() + ")"));
+                }
+                if (param.defaultValue() != null) {
+                    out.put(param.name(), param.defaultValue());
+                }
+                continue;
+            }
+            out.put(param.name(), coerce(where, "config." + param.name(), param, v));
+        }
+        return out;
+    }
+
+    private static Object coerce(String where, String field, Param p, Object v) {
+        switch (p.type()) {
+            case STRING:
+                if (v instanceof Map || v instanceof List) {
+                    throw fail(where, field, "must be a single value");
+                }
+                return v.toString();
+            case URL:
+                return url(where, field, v.toString());
+            case EMAIL: {
+                String s = v.toString().trim();
+                if (!EMAIL.matcher(s).matches()) {
+                    throw fail(where, field, "must be an e-mail address, got \"" + s + "\"");
+                }
+                return s;
+            }
+            case LIST:
+            case EMAILS: {
+                List<String> items = new ArrayList<>();
+                if (v instanceof List<?> l) {
+                    l.forEach(x -> items.add(String.valueOf(x).trim()));
+                } else {
+                    for (String s : v.toString().split(",")) {
+                        if (!s.isBlank()) {
+                            items.add(s.trim());
+                        }
+                    }
+                }
+                if (p.type() == Param.Type.EMAILS) {
+                    for (String s : items) {
+                        if (!EMAIL.matcher(s).matches()) {
+                            throw fail(where, field, "\"" + s + "\" is not an e-mail address");
+                        }
+                    }
+                }
+                if (p.required() && items.isEmpty()) {
+                    throw fail(where, field, "needs at least one entry");
+                }
+                return List.copyOf(items);
+            }
+            case MAP: {
+                if (!(v instanceof Map<?, ?> m)) {
+                    throw fail(where, field, "must be a map of names to values");
+                }
+                Map<String, String> out = new LinkedHashMap<>();
+                m.forEach((k, x) -> out.put(String.valueOf(k), String.valueOf(x)));
+                return out;
+            }
+            case BOOLEAN: {
+                String s = v.toString().trim().toLowerCase(Locale.ROOT);
+                if (!s.equals("true") && !s.equals("false")) {
+                    throw fail(where, field, "must be true or false, got \"" + v + "\"");
+                }
+                return Boolean.parseBoolean(s);
+            }
+            case INTEGER:
+                try {
+                    return Integer.parseInt(v.toString().trim());
+                } catch (NumberFormatException e) {
+                    throw fail(where, field, "must be a whole number, got \"" + v + "\"");
+                }
+            case ENUM: {
+                String s = v.toString().trim();
+                for (String a : p.allowed()) {
+                    if (a.equalsIgnoreCase(s)) {
+                        return a;
+                    }
+                }
+                throw fail(where, field, "must be one of " + String.join(", ", p.allowed()) + ", got \"" + s + "\"");
+            }
+            default:
+                throw new IllegalStateException(p.type().name());
+        }
+    }
+
+    private static String url(String where, String field, String s) {
+        try {
+            URI uri = new URI(s.trim());
+            if (uri.getScheme() == null || uri.getHost() == null
+                    || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+                throw fail(where, field, "must be an absolute http(s) URL, got \"" + s + "\"");
+            }
+            return s.trim();
+        } catch (java.net.URISyntaxException e) {
+            throw fail(where, field, "is not a valid URL (" + e.getReason() + ")");
+        }
+    }
+
+    /**
+     * Spring binds YAML lists inside a Map&lt;String, Object&gt; as maps keyed "0", "1", … or as keys like
+     * "to[0]"; both are turned back into lists here.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> normalize(Map<String, Object> raw) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, TreeMap<Integer, Object>> indexed = new LinkedHashMap<>();
+        raw.forEach((k, v) -> {
+            Matcher m = INDEXED.matcher(k);
+            if (m.matches()) {
+                indexed.computeIfAbsent(m.group(1), x -> new TreeMap<>()).put(Integer.parseInt(m.group(2)), v);
+            } else {
+                out.put(k, v instanceof Map<?, ?> map ? listIfIndexed((Map<String, Object>) map) : v);
+            }
+        });
+        indexed.forEach((k, v) -> out.put(k, new ArrayList<>(v.values())));
+        return out;
+    }
+
+    private static Object listIfIndexed(Map<String, Object> map) {
+        if (!map.isEmpty() && map.keySet().stream().allMatch(k -> k.matches("\\d+"))) {
+            TreeMap<Integer, Object> sorted = new TreeMap<>();
+            map.forEach((k, v) -> sorted.put(Integer.parseInt(k), v));
+            return new ArrayList<>(sorted.values());
+        }
+        return normalize(map);
+    }
+
+    private static InvalidChannelConfigException fail(String where, String field, String message) {
+        return new InvalidChannelConfigException(where + ": " + field + " " + message);
+    }
+}

@@ -1,0 +1,29 @@
+package io.alertrelay.channel;
+
+import java.util.List;
+
+/**
+ * One config field of a channel kind, declared like a Kamelet property: its type, whether it is
+ * required, its default and whether it is a secret (masked wherever it is shown).
+ */
+public record Param(String name, Type type, boolean required, Object defaultValue, boolean secret,
+                    List<String> allowed, String description) {
+
+    public enum Type { STRING, URL, EMAIL, LIST, EMAILS, MAP, BOOLEAN, INTEGER, ENUM }
+
+    public static Param required(String name, Type type, String description) {
+        return new Param(name, type, true, null, false, List.of(), description);
+    }
+
+    public static Param optional(String name, Type type, Object dflt, String description) {
+        return new Param(name, type, false, dflt, false, List.of(), description);
+    }
+
+    public static Param secret(String name, boolean required, String description) {
+        return new Param(name, Type.STRING, required, null, true, List.of(), description);
+    }
+
+    public static Param oneOf(String name, String dflt, List<String> allowed, String description) {
+        return new Param(name, Type.ENUM, false, dflt, false, allowed, description);
+    }
+}

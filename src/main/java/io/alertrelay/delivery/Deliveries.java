@@ -1,0 +1,76 @@
+package io.alertrelay.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alertrelay.alert.Alert;
+import io.alertrelay.channel.Channel;
+import io.alertrelay.channel.ChannelRegistry;
+import io.alertrelay.store.DeliveryStore;
+import io.alertrelay.store.StoredDelivery;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** Used by the deliver route to turn a claimed delivery id into the context its kind route needs. */
+@Component("deliveries")
+public class Deliveries {
+
+    public static final String DELIVERY_ID = "deliveryId";
+    public static final String CHANNEL_ID = "channelId";
+    public static final String KIND = "kind";
+    public static final String CONTEXT = "delivery";
+    public static final String ATTEMPT = "attempt";
+
+    private final DeliveryStore store;
+    private final ChannelRegistry channels;
+    private final ObjectMapper json;
+
+    public Deliveries(DeliveryStore store, ChannelRegistry channels, ObjectMapper json) {
+        this.store = store;
+        this.channels = channels;
+        this.json = json;
+    }
+
+    /**
+     * Loads the delivery into exchange properties (headers would leak to the vendor over HTTP). Leaves a
+     * null body when the row is no longer ours to send, which the route filters out.
+     */
+    public void start(Exchange exchange) throws Exception {
+        long id = exchange.getMessage().getBody(Long.class);
+        exchange.setProperty(DELIVERY_ID, id);
+        Optional<StoredDelivery> row = store.loadClaimed(id);
+        if (row.isEmpty()) {
+            exchange.getMessage().setBody(null);
+            return;
+        }
+        StoredDelivery d = row.get();
+        exchange.setProperty(CHANNEL_ID, d.channelId());
+        exchange.setProperty("attempts", d.attempts());
+        Alert alert = json.readValue(d.alertJson(), Alert.class);
+        Optional<Channel> channel = channels.find(d.channelId());
+        exchange.setProperty(KIND, channel.map(Channel::kind).orElse("none"));
+        if (channel.isEmpty()) {
+            exchange.setProperty(CONTEXT, null);
+        } else {
+            exchange.setProperty(CONTEXT, new DeliveryContext(id, channel.get(), alert));
+        }
+        exchange.getMessage().setBody(id);
+    }
+
+    /** First step of every kind route: each (re)try starts again from the stored alert. */
+    public DeliveryContext context(Exchange exchange) {
+        // counted here, not from Camel's redelivery header, because kind routes clear message headers
+        exchange.setProperty(ATTEMPT, exchange.getProperty(ATTEMPT, 0, Integer.class) + 1);
+        DeliveryContext ctx = exchange.getProperty(CONTEXT, DeliveryContext.class);
+        if (ctx == null) {
+            throw new NonRetryableDeliveryException("config_error", "channel '" + exchange.getProperty(CHANNEL_ID)
+                    + "' is no longer configured");
+        }
+        return ctx;
+    }
+
+    /** The otherwise branch of the dispatch choice. */
+    public void noProducer(Exchange exchange) {
+        context(exchange);
+        throw new NonRetryableDeliveryException("no_producer", "no producer for kind " + exchange.getProperty(KIND));
+    }
+}

@@ -1,0 +1,87 @@
+package io.alertrelay.delivery;
+
+import io.alertrelay.channel.Channel;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Java side of the shared onException handler in routes/error-handling.yaml: the retry decision,
+ * the Retry-After wait, and the failure fields written through camel-sql.
+ */
+@Component("deliveryFailures")
+public class DeliveryFailures implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
+
+    private final FailureClassifier classifier;
+    private final int maxAttempts;
+    private final long retryAfterCapMs;
+
+    public DeliveryFailures(FailureClassifier classifier,
+                            @Value("${alert-relay.delivery.retry.max-attempts:6}") int maxAttempts,
+                            @Value("${alert-relay.delivery.retry.retry-after-cap-ms:120000}") long retryAfterCapMs) {
+        this.classifier = classifier;
+        this.maxAttempts = maxAttempts;
+        this.retryAfterCapMs = retryAfterCapMs;
+    }
+
+    /** retryWhile: only transient failures, and only until the attempts are used up. */
+    public boolean shouldRetry(Exchange exchange) {
+        int attempts = exchange.getProperty(Deliveries.ATTEMPT, 0, Integer.class);
+        return attempts < maxAttempts && failure(exchange).retryable();
+    }
+
+    /**
+     * onExceptionOccurred: runs before Camel computes the next delay, so a Retry-After from the target
+     * replaces the backoff (capped); without one the header is cleared and the backoff applies.
+     */
+    @Override
+    public void process(Exchange exchange) {
+        Failure f = failure(exchange);
+        if (f.retryAfterMs() >= 0) {
+            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(f.retryAfterMs(), retryAfterCapMs));
+        } else {
+            exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
+        }
+    }
+
+    /** After the last try: puts the failure fields into exchange properties for the SQL updates. */
+    public void record(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Failure f = error == null ? new Failure("internal_error", "unknown failure", null, null, null, false, -1)
+                : classify(exchange, error);
+        int attempts = Math.max(1, exchange.getProperty(Deliveries.ATTEMPT, 0, Integer.class));
+        exchange.setProperty(Deliveries.ATTEMPT, attempts);
+        exchange.setProperty("failureType", f.type());
+        exchange.setProperty("failureMessage", f.message());
+        exchange.setProperty("failureStatus", f.statusCode());
+        exchange.setProperty("failureResponse", f.responseText());
+        exchange.setProperty("failureIsJson", f.responseIsJson());
+        LOG.warn("Delivery {} to channel '{}' failed for good after {} attempt(s): {} {}",
+                exchange.getProperty(Deliveries.DELIVERY_ID), exchange.getProperty(Deliveries.CHANNEL_ID),
+                attempts, f.type(), f.message());
+    }
+
+    private Failure failure(Exchange exchange) {
+        Throwable error = exchange.getException();
+        if (error == null) {
+            error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        }
+        return error == null ? new Failure("internal_error", "unknown", null, null, null, false, -1) : classify(exchange, error);
+    }
+
+    private Failure classify(Exchange exchange, Throwable error) {
+        DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
+        List<String> secrets = ctx == null ? List.of() : secretsOf(ctx.channel());
+        return classifier.classify(error, secrets);
+    }
+
+    private static List<String> secretsOf(Channel c) {
+        return c.secretValues();
+    }
+}

@@ -1,0 +1,213 @@
+package io.alertrelay.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides, from what went wrong, whether a delivery is worth another try and what the operator
+ * should read in the channel's failure fields. Retryable: connection and read errors, 408, 429, 5xx.
+ */
+@Component
+public class FailureClassifier {
+
+    static final int MAX_TEXT = 2000;
+    private static final Pattern URL = Pattern.compile("(https?|smtps?)://([^/\\s\"'?#]+)[^\\s\"']*");
+
+    private final ObjectMapper json;
+
+    public FailureClassifier(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public Failure classify(Throwable error, List<String> secrets) {
+        HttpOperationFailedException http = find(error, HttpOperationFailedException.class);
+        if (http != null) {
+            return httpFailure(http, secrets);
+        }
+        NonRetryableDeliveryException nonRetryable = find(error, NonRetryableDeliveryException.class);
+        if (nonRetryable != null) {
+            return new Failure(nonRetryable.type(), clean(nonRetryable.getMessage(), secrets), null, null, null, false, -1);
+        }
+        SSLException tls = find(error, SSLException.class);
+        if (tls != null) {
+            return new Failure("tls_error", "TLS failure: " + clean(tls.getMessage(), secrets), null, null, null, false, -1);
+        }
+        AuthenticationFailedException mailAuth = find(error, AuthenticationFailedException.class);
+        if (mailAuth != null) {
+            return new Failure("auth_error", "SMTP authentication failed: " + clean(mailAuth.getMessage(), secrets),
+                    null, null, null, false, -1);
+        }
+        SendFailedException rejected = find(error, SendFailedException.class);
+        if (rejected != null && find(error, IOException.class) == null) {
+            return new Failure("client_error", "SMTP server refused the message: " + clean(rejected.getMessage(), secrets),
+                    null, null, null, false, -1);
+        }
+        InterruptedIOException timeout = find(error, InterruptedIOException.class);
+        if (timeout != null) {
+            return new Failure("timeout", "timed out: " + clean(timeout.getMessage(), secrets), null, null, null, true, -1);
+        }
+        IOException io = find(error, IOException.class);
+        if (io != null) {
+            String kind = io instanceof ConnectException ? "connection refused" : io.getClass().getSimpleName();
+            return new Failure("connection", kind + ": " + clean(io.getMessage(), secrets), null, null, null, true, -1);
+        }
+        MessagingException mail = find(error, MessagingException.class);
+        if (mail != null) {
+            return new Failure("server_error", "SMTP error: " + clean(mail.getMessage(), secrets), null, null, null, true, -1);
+        }
+        return new Failure("internal_error", error.getClass().getSimpleName() + ": " + clean(error.getMessage(), secrets),
+                null, null, null, false, -1);
+    }
+
+    private Failure httpFailure(HttpOperationFailedException e, List<String> secrets) {
+        int status = e.getStatusCode();
+        String type;
+        if (status == 401 || status == 403) {
+            type = "auth_error";
+        } else if (status == 429) {
+            type = "rate_limited";
+        } else if (status == 408) {
+            type = "timeout";
+        } else if (status >= 500) {
+            type = "server_error";
+        } else {
+            type = "client_error";
+        }
+        boolean retryable = status == 408 || status == 429 || status >= 500;
+        String body = e.getResponseBody();
+        String text = body == null ? null : truncate(mask(body, secrets));
+        Boolean isJson = body == null ? null : isJson(body);
+        String reason = e.getStatusText() == null || e.getStatusText().isBlank() ? "" : " " + e.getStatusText();
+        String message = "HTTP " + status + reason + " from " + hostOf(e.getUri());
+        String summary = isJson == Boolean.TRUE ? summarizeJsonError(body) : null;
+        if (summary != null) {
+            message += ": " + clean(summary, secrets);
+        }
+        return new Failure(type, truncate(message), status, truncate(text), isJson, retryable,
+                retryAfterMillis(e.getResponseHeaders()));
+    }
+
+    /** Vendors put the useful part of an error in different places; pick the common ones. */
+    private String summarizeJsonError(String body) {
+        try {
+            JsonNode n = json.readTree(body);
+            for (String f : new String[] {"message", "error", "error_description", "detail"}) {
+                JsonNode v = n.get(f);
+                if (v != null && v.isTextual()) {
+                    return v.textValue();
+                }
+            }
+            JsonNode msgs = n.get("errorMessages");
+            if (msgs != null && msgs.isArray() && !msgs.isEmpty()) {
+                return msgs.get(0).asText();
+            }
+            JsonNode errors = n.get("errors");
+            if (errors != null && errors.isArray() && !errors.isEmpty()) {
+                return errors.get(0).isTextual() ? errors.get(0).textValue() : errors.get(0).toString();
+            }
+        } catch (Exception ignored) {
+            // not summarisable; the response text is still kept
+        }
+        return null;
+    }
+
+    private boolean isJson(String body) {
+        String t = body.trim();
+        if (!(t.startsWith("{") || t.startsWith("["))) {
+            return false;
+        }
+        try {
+            json.readTree(t);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Retry-After is either delta-seconds or an HTTP date. */
+    static long retryAfterMillis(Map<String, String> headers) {
+        if (headers == null) {
+            return -1;
+        }
+        String value = headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase("Retry-After"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (value == null || value.isBlank()) {
+            return -1;
+        }
+        String v = value.trim();
+        try {
+            return Math.max(0, (long) (Double.parseDouble(v) * 1000));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
+            } catch (Exception notDate) {
+                return -1;
+            }
+        }
+    }
+
+    private static String hostOf(String uri) {
+        try {
+            URI u = new URI(uri);
+            return u.getHost() == null ? "the target" : u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "");
+        } catch (Exception e) {
+            return "the target";
+        }
+    }
+
+    /** Removes secrets and URL paths (webhook URLs carry tokens in their path) from a message we keep. */
+    static String clean(String text, List<String> secrets) {
+        if (text == null) {
+            return null;
+        }
+        String out = mask(text, secrets);
+        Matcher m = URL.matcher(out);
+        out = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + "://" + r.group(2) + "/…"));
+        return truncate(out);
+    }
+
+    static String mask(String text, List<String> secrets) {
+        String out = text;
+        for (String s : secrets) {
+            if (s != null && s.length() >= 4) {
+                out = out.replace(s, "********");
+            }
+        }
+        return out;
+    }
+
+    static String truncate(String s) {
+        return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return (T) t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+}

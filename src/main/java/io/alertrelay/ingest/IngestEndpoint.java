@@ -1,0 +1,187 @@
+package io.alertrelay.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alertrelay.RelayProperties;
+import io.alertrelay.alert.Alert;
+import io.alertrelay.alert.AlertParser;
+import io.alertrelay.alert.AlertmanagerMapper;
+import io.alertrelay.alert.FieldError;
+import io.alertrelay.alert.InvalidAlertException;
+import io.alertrelay.delivery.DeliveryQueue;
+import io.alertrelay.store.AlertStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Java behind the ingest routes: checks the request, stores the alerts with their deliveries, and
+ * answers 202 only after the commit. Every refusal is a 4xx JSON body naming the field at fault.
+ */
+@Component("ingest")
+public class IngestEndpoint {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestEndpoint.class);
+
+    private final AlertParser parser;
+    private final AlertmanagerMapper alertmanager;
+    private final AlertStore store;
+    private final DeliveryQueue queue;
+    private final ObjectMapper json;
+    private final RelayProperties props;
+
+    public IngestEndpoint(AlertParser parser, AlertmanagerMapper alertmanager, AlertStore store, DeliveryQueue queue,
+                          ObjectMapper json, RelayProperties props) {
+        this.parser = parser;
+        this.alertmanager = alertmanager;
+        this.store = store;
+        this.queue = queue;
+        this.json = json;
+        this.props = props;
+    }
+
+    /** POST /alerts: one alert or an array of them. */
+    public void alerts(Exchange exchange) {
+        handle(exchange, root -> withIdempotencyKey(parser.parseAlerts(root, props.getIngest().getMaxBatch()), exchange));
+    }
+
+    /** POST /alerts/alertmanager: Prometheus Alertmanager's webhook payload, version 4. */
+    public void alertmanager(Exchange exchange) {
+        handle(exchange, root -> alertmanager.map(root, props.getIngest().getMaxBatch()));
+    }
+
+    private void handle(Exchange exchange, Function<JsonNode, List<Alert>> toAlerts) {
+        Message msg = exchange.getMessage();
+        try {
+            checkContentType(msg);
+            byte[] body = readBody(msg);
+            List<Alert> alerts = toAlerts.apply(parser.readTree(body));
+            List<AlertStore.Accepted> accepted = store.store(alerts);
+            accepted.forEach(a -> queue.offer(a.deliveryIds()));
+            respond(exchange, 202, accepted(accepted));
+        } catch (InvalidAlertException e) {
+            respond(exchange, e.status(), problem(e.code(), e.getMessage(), e.errors()));
+        }
+    }
+
+    /** An Idempotency-Key header names a single alert the way its "id" field would. */
+    private List<Alert> withIdempotencyKey(List<Alert> alerts, Exchange exchange) {
+        String key = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        if (key == null || key.isBlank()) {
+            return alerts;
+        }
+        if (alerts.size() != 1) {
+            throw InvalidAlertException.of(List.of(new FieldError("Idempotency-Key",
+                    "applies to a single alert; give each alert of an array its own \"id\"")));
+        }
+        if (key.length() > 128) {
+            throw InvalidAlertException.of(List.of(new FieldError("Idempotency-Key", "must be at most 128 characters")));
+        }
+        Alert a = alerts.get(0);
+        if (a.clientId() != null && !a.clientId().equals(key)) {
+            throw InvalidAlertException.of(List.of(new FieldError("Idempotency-Key", "differs from the alert's \"id\"")));
+        }
+        return List.of(new Alert(a.id(), key, a.title(), a.message(), a.severity(), a.status(), a.reason(), a.type(),
+                a.fingerprint(), a.source(), a.project(), a.url(), a.occurredAt(), a.firstSeen(), a.lastSeen(),
+                a.eventCount(), a.labels(), a.details(), a.receivedAt()));
+    }
+
+    private static void checkContentType(Message msg) {
+        String ct = msg.getHeader(Exchange.CONTENT_TYPE, String.class);
+        String type = ct == null ? "" : ct.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
+            throw new InvalidAlertException(415, "unsupported_media_type",
+                    "Content-Type must be application/json, got " + (ct == null ? "none" : "\"" + ct + "\""),
+                    List.of(new FieldError("Content-Type", "must be application/json")));
+        }
+    }
+
+    /** Reads at most the limit plus one byte, so an oversized body is refused without buffering it all. */
+    private byte[] readBody(Message msg) {
+        int limit = props.getIngest().getMaxBodyBytes();
+        Long declared = msg.getHeader("Content-Length", Long.class);
+        if (declared != null && declared > limit) {
+            throw tooLarge(limit);
+        }
+        Object body = msg.getBody();
+        byte[] bytes;
+        if (body instanceof InputStream in) {
+            try {
+                bytes = in.readNBytes(limit + 1);
+            } catch (IOException e) {
+                throw new InvalidAlertException(400, "unreadable_body", "could not read the request body",
+                        List.of(new FieldError("$", "unreadable body")));
+            }
+        } else {
+            bytes = msg.getBody(byte[].class);
+        }
+        if (bytes != null && bytes.length > limit) {
+            throw tooLarge(limit);
+        }
+        return bytes;
+    }
+
+    private static InvalidAlertException tooLarge(int limit) {
+        return new InvalidAlertException(413, "payload_too_large", "request body exceeds " + limit + " bytes",
+                List.of(new FieldError("$", "request body exceeds " + limit + " bytes")));
+    }
+
+    private ObjectNode accepted(List<AlertStore.Accepted> accepted) {
+        ObjectNode out = json.createObjectNode();
+        out.put("accepted", accepted.size());
+        ArrayNode ids = out.putArray("ids");
+        ArrayNode alerts = out.putArray("alerts");
+        for (AlertStore.Accepted a : accepted) {
+            ids.add(a.alertId());
+            ObjectNode item = alerts.addObject();
+            item.put("id", a.alertId());
+            item.put("duplicate", a.duplicate());
+            item.put("deliveries", a.deliveryIds().size());
+        }
+        return out;
+    }
+
+    private ObjectNode problem(String code, String message, List<FieldError> errors) {
+        ObjectNode out = json.createObjectNode();
+        out.put("error", code);
+        out.put("message", message);
+        ArrayNode list = out.putArray("errors");
+        List<FieldError> shown = errors.size() > 100 ? new ArrayList<>(errors.subList(0, 100)) : errors;
+        shown.forEach(e -> list.addObject().put("field", e.field()).put("message", e.message()));
+        return out;
+    }
+
+    /** The ingest routes' onException: storage is down or something unforeseen; nothing was accepted. */
+    public void failed(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LOG.error("Could not accept alerts", e);
+        respond(exchange, 503, problem("unavailable",
+                "the relay could not store the alerts; nothing was accepted, please retry", List.of()));
+    }
+
+    private void respond(Exchange exchange, int status, ObjectNode body) {
+        Message msg = exchange.getMessage();
+        // request headers would otherwise be echoed back as response headers
+        msg.removeHeaders("*");
+        msg.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        msg.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (status == 503) {
+            msg.setHeader("Retry-After", "5");
+        }
+        try {
+            msg.setBody(json.writeValueAsString(body));
+        } catch (Exception e) {
+            msg.setBody("{\"error\":\"internal\"}");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.alertrelay.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alertrelay.RelayProperties;
+import io.alertrelay.alert.Alert;
+import io.alertrelay.channel.Channel;
+import io.alertrelay.channel.ChannelRegistry;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Stores accepted alerts with one pending delivery per matching channel, in one transaction, so the
+ * 202 that follows the commit is a promise the relay can keep after any crash.
+ */
+@Component
+public class AlertStore {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final ObjectMapper json;
+    private final ChannelRegistry channels;
+    private final InstanceId instance;
+    private final RelayProperties props;
+
+    public AlertStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, ChannelRegistry channels,
+                      InstanceId instance, RelayProperties props) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+        this.channels = channels;
+        this.instance = instance;
+        this.props = props;
+    }
+
+    /** What was stored for one alert: its id and the deliveries this instance has already claimed. */
+    public record Accepted(String alertId, boolean duplicate, List<Long> deliveryIds) {}
+
+    public List<Accepted> store(List<Alert> alerts) {
+        return tx.execute(status -> {
+            List<Accepted> out = new ArrayList<>(alerts.size());
+            for (Alert a : alerts) {
+                out.add(storeOne(a));
+            }
+            return out;
+        });
+    }
+
+    private Accepted storeOne(Alert incoming) {
+        if (incoming.clientId() != null) {
+            List<String> existing = jdbc.queryForList("SELECT id FROM alerts WHERE client_id = ?", String.class,
+                    incoming.clientId());
+            if (!existing.isEmpty()) {
+                return new Accepted(existing.get(0), true, List.of());
+            }
+        }
+        Instant now = Instant.now();
+        Alert alert = incoming.withId(UUID.randomUUID().toString(), now);
+        String body;
+        try {
+            body = json.writeValueAsString(alert);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise alert", e);
+        }
+        Timestamp ts = Timestamp.from(now);
+        try {
+            jdbc.update("INSERT INTO alerts (id, client_id, fingerprint, title, severity, status, source, body, received_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    alert.id(), alert.clientId(), alert.fingerprint(), alert.title(), alert.severity(), alert.status(),
+                    alert.source(), body, ts);
+        } catch (DuplicateKeyException e) {
+            // a concurrent request with the same client id won the race; report its alert
+            String id = jdbc.queryForObject("SELECT id FROM alerts WHERE client_id = ?", String.class, alert.clientId());
+            return new Accepted(id, true, List.of());
+        }
+        // claimed at once by this instance, so the worker can start right after the commit
+        Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
+        List<Long> ids = new ArrayList<>();
+        for (Channel c : channels.matching(alert)) {
+            GeneratedKeyHolder key = new GeneratedKeyHolder();
+            jdbc.update(con -> {
+                PreparedStatement ps = con.prepareStatement(
+                        "INSERT INTO deliveries (alert_id, channel_id, fingerprint, status, attempts, claimed_by, lease_until, created_at, updated_at) "
+                                + "VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)", new String[] {"id"});
+                ps.setString(1, alert.id());
+                ps.setString(2, c.id());
+                ps.setString(3, alert.fingerprint());
+                ps.setString(4, instance.id());
+                ps.setTimestamp(5, lease);
+                ps.setTimestamp(6, ts);
+                ps.setTimestamp(7, ts);
+                return ps;
+            }, key);
+            ids.add(key.getKey().longValue());
+        }
+        return new Accepted(alert.id(), false, ids);
+    }
+
+}
