@@ -32,6 +32,7 @@ CREATE TABLE deliveries (
 
 CREATE INDEX deliveries_pending_idx ON deliveries (status, lease_until, id);
 CREATE INDEX deliveries_channel_idx ON deliveries (channel_id, status, id);
+CREATE INDEX deliveries_order_idx ON deliveries (channel_id, fingerprint, status, id);
 
 CREATE TABLE channel_status (
     channel_id                   VARCHAR(64) NOT NULL PRIMARY KEY,

@@ -4,28 +4,41 @@ import io.alertrelay.RelayProperties;
 import io.alertrelay.store.DeliveryStore;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
- * The bounded in-memory hand-off between claimed delivery rows and the workers of the deliver route.
- * Whatever does not fit stays in the database and is claimed by a later poll, so memory is bounded
- * and nothing is dropped.
+ * The bounded in-memory hand-off between pending delivery rows and the workers of the deliver route.
+ * Rows are claimed only as far as the queue has room; the rest wait in the database, so memory stays
+ * bounded and nothing is dropped. The claim-deliveries timer polls; {@link #wake()} claims at once
+ * after an ingest commit or a finished delivery, so new work does not wait for the timer.
  */
 @Component("deliveryQueue")
 public class DeliveryQueue {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryQueue.class);
     static final String ENDPOINT = "seda:deliver?queue=#deliveryExchanges";
 
     private final BlockingQueue<Exchange> exchanges;
     private final DeliveryStore store;
     private final ProducerTemplate producer;
     private final RelayProperties props;
+    private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "delivery-claimer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
     public DeliveryQueue(@Lazy BlockingQueue<Exchange> deliveryExchanges, DeliveryStore store,
                          @Lazy ProducerTemplate producer, RelayProperties props) {
@@ -35,27 +48,36 @@ public class DeliveryQueue {
         this.props = props;
     }
 
-    /** Hands claimed deliveries to the workers; those that do not fit are released for the next poll. */
-    public void offer(List<Long> ids) {
-        for (Long id : ids) {
-            boolean queued = exchanges.remainingCapacity() > 0;
-            if (queued) {
+    /** Asks for a claim pass soon; many calls while one is scheduled collapse into that one. */
+    public void wake() {
+        if (wakeScheduled.compareAndSet(false, true)) {
+            waker.execute(() -> {
+                wakeScheduled.set(false);
                 try {
-                    producer.sendBody(ENDPOINT, id);
-                } catch (RuntimeException full) {
-                    queued = false;
+                    claimAndQueue();
+                } catch (RuntimeException e) {
+                    LOG.warn("Claiming deliveries failed; the next poll retries: {}", e.getMessage());
                 }
-            }
-            if (!queued) {
-                store.release(id);
-            }
+            });
         }
     }
 
-    /** Called by the claim-deliveries route: claims only what the queue can take now. */
-    public List<Long> claim() {
+    /** Claims what the queue can take now and hands it to the workers. */
+    public synchronized int claimAndQueue() {
         int room = Math.min(exchanges.remainingCapacity(), props.getDelivery().getClaimBatch());
-        return store.claim(room);
+        List<Long> ids = store.claim(room);
+        for (Long id : ids) {
+            try {
+                producer.sendBody(ENDPOINT, id);
+            } catch (RuntimeException full) {
+                store.release(id);
+            }
+        }
+        return ids.size();
+    }
+
+    public void shutdown() {
+        waker.shutdownNow();
     }
 
     @Configuration

@@ -67,7 +67,7 @@ public class IngestEndpoint {
             byte[] body = readBody(msg);
             List<Alert> alerts = toAlerts.apply(parser.readTree(body));
             List<AlertStore.Accepted> accepted = store.store(alerts);
-            accepted.forEach(a -> queue.offer(a.deliveryIds()));
+            queue.wake();
             respond(exchange, 202, accepted(accepted));
         } catch (InvalidAlertException e) {
             respond(exchange, e.status(), problem(e.code(), e.getMessage(), e.errors()));

@@ -2,7 +2,6 @@ package io.alertrelay.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.alertrelay.RelayProperties;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.ChannelRegistry;
@@ -29,20 +28,15 @@ public class AlertStore {
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final ChannelRegistry channels;
-    private final InstanceId instance;
-    private final RelayProperties props;
 
-    public AlertStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, ChannelRegistry channels,
-                      InstanceId instance, RelayProperties props) {
+    public AlertStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, ChannelRegistry channels) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
         this.channels = channels;
-        this.instance = instance;
-        this.props = props;
     }
 
-    /** What was stored for one alert: its id and the deliveries this instance has already claimed. */
+    /** What was stored for one alert: its id and its pending deliveries. */
     public record Accepted(String alertId, boolean duplicate, List<Long> deliveryIds) {}
 
     public List<Accepted> store(List<Alert> alerts) {
@@ -82,22 +76,18 @@ public class AlertStore {
             String id = jdbc.queryForObject("SELECT id FROM alerts WHERE client_id = ?", String.class, alert.clientId());
             return new Accepted(id, true, List.of());
         }
-        // claimed at once by this instance, so the worker can start right after the commit
-        Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
         List<Long> ids = new ArrayList<>();
         for (Channel c : channels.matching(alert)) {
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(con -> {
                 PreparedStatement ps = con.prepareStatement(
-                        "INSERT INTO deliveries (alert_id, channel_id, fingerprint, status, attempts, claimed_by, lease_until, created_at, updated_at) "
-                                + "VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)", new String[] {"id"});
+                        "INSERT INTO deliveries (alert_id, channel_id, fingerprint, status, attempts, created_at, updated_at) "
+                                + "VALUES (?, ?, ?, 'pending', 0, ?, ?)", new String[] {"id"});
                 ps.setString(1, alert.id());
                 ps.setString(2, c.id());
                 ps.setString(3, alert.fingerprint());
-                ps.setString(4, instance.id());
-                ps.setTimestamp(5, lease);
-                ps.setTimestamp(6, ts);
-                ps.setTimestamp(7, ts);
+                ps.setTimestamp(4, ts);
+                ps.setTimestamp(5, ts);
                 return ps;
             }, key);
             ids.add(key.getKey().longValue());

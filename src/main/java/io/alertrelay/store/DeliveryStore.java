@@ -64,7 +64,11 @@ public class DeliveryStore {
 
     /**
      * Claims up to {@code limit} pending deliveries whose lease is free or expired. Each row is taken
-     * with a conditional update, so two instances never both win the same row.
+     * with a conditional update, so two instances never both win the same row. Only the oldest pending
+     * delivery of a channel and fingerprint is claimable: one fingerprint's deliveries to one channel go
+     * out one at a time, in the order they were accepted (a resolve never overtakes its trigger, and a
+     * ticketing channel never opens two tickets for one fingerprint), while other fingerprints and
+     * channels proceed in parallel.
      */
     public List<Long> claim(int limit) {
         if (limit <= 0) {
@@ -73,8 +77,10 @@ public class DeliveryStore {
         Instant now = Instant.now();
         Timestamp nowTs = Timestamp.from(now);
         List<Long> candidates = jdbc.queryForList(
-                "SELECT id FROM deliveries WHERE status = 'pending' AND (lease_until IS NULL OR lease_until < ?) "
-                        + "ORDER BY id FETCH FIRST " + limit + " ROWS ONLY", Long.class, nowTs);
+                "SELECT d.id FROM deliveries d WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < ?) "
+                        + "AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.channel_id = d.channel_id "
+                        + "AND e.fingerprint = d.fingerprint AND e.status = 'pending' AND e.id < d.id) "
+                        + "ORDER BY d.id FETCH FIRST " + limit + " ROWS ONLY", Long.class, nowTs);
         Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
         List<Long> claimed = new ArrayList<>(candidates.size());
         for (Long id : candidates) {
