@@ -2,6 +2,9 @@ package io.alertrelay.delivery;
 
 import io.alertrelay.channel.Channel;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -19,13 +22,15 @@ public class DeliveryFailures implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
 
     private final FailureClassifier classifier;
+    private final Map<String, PayloadBuilder> builders;
     private final int maxAttempts;
     private final long retryAfterCapMs;
 
-    public DeliveryFailures(FailureClassifier classifier,
+    public DeliveryFailures(FailureClassifier classifier, List<PayloadBuilder> builders,
                             @Value("${alert-relay.delivery.retry.max-attempts:6}") int maxAttempts,
                             @Value("${alert-relay.delivery.retry.retry-after-cap-ms:120000}") long retryAfterCapMs) {
         this.classifier = classifier;
+        this.builders = builders.stream().collect(Collectors.toMap(b -> b.spec().name(), Function.identity()));
         this.maxAttempts = maxAttempts;
         this.retryAfterCapMs = retryAfterCapMs;
     }
@@ -78,7 +83,7 @@ public class DeliveryFailures implements Processor {
     private Failure classify(Exchange exchange, Throwable error) {
         DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
         List<String> secrets = ctx == null ? List.of() : secretsOf(ctx.channel());
-        return classifier.classify(error, secrets);
+        return classifier.classify(error, secrets, ctx == null ? null : builders.get(ctx.channel().kind()));
     }
 
     private static List<String> secretsOf(Channel c) {

@@ -37,9 +37,14 @@ public class FailureClassifier {
     }
 
     public Failure classify(Throwable error, List<String> secrets) {
+        return classify(error, secrets, null);
+    }
+
+    /** @param vendor the kind's builder, asked first to describe an HTTP error answer; may be null */
+    public Failure classify(Throwable error, List<String> secrets, PayloadBuilder vendor) {
         HttpOperationFailedException http = find(error, HttpOperationFailedException.class);
         if (http != null) {
-            return httpFailure(http, secrets);
+            return httpFailure(http, secrets, vendor);
         }
         NonRetryableDeliveryException nonRetryable = find(error, NonRetryableDeliveryException.class);
         if (nonRetryable != null) {
@@ -76,7 +81,7 @@ public class FailureClassifier {
                 null, null, null, false, -1);
     }
 
-    private Failure httpFailure(HttpOperationFailedException e, List<String> secrets) {
+    private Failure httpFailure(HttpOperationFailedException e, List<String> secrets, PayloadBuilder vendor) {
         int status = e.getStatusCode();
         String type;
         if (status == 401 || status == 403) {
@@ -96,7 +101,17 @@ public class FailureClassifier {
         Boolean isJson = body == null ? null : isJson(body);
         String reason = e.getStatusText() == null || e.getStatusText().isBlank() ? "" : " " + e.getStatusText();
         String message = "HTTP " + status + reason + " from " + hostOf(e.getUri());
-        String summary = isJson == Boolean.TRUE ? summarizeJsonError(body) : null;
+        String summary = null;
+        if (vendor != null && body != null) {
+            try {
+                summary = vendor.describeError(status, body);
+            } catch (RuntimeException ignored) {
+                // a vendor answer we cannot parse still leaves the generic summary
+            }
+        }
+        if (summary == null && isJson == Boolean.TRUE) {
+            summary = summarizeJsonError(body);
+        }
         if (summary != null) {
             message += ": " + clean(summary, secrets);
         }

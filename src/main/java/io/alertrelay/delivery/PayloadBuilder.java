@@ -12,4 +12,12 @@ public interface PayloadBuilder {
     KindSpec spec();
 
     Object build(DeliveryContext delivery);
+
+    /**
+     * The useful part of the vendor's error answer (Jira's errorMessages and errors, GitHub's 422
+     * errors, …) for the channel's failure message, or null to fall back to the generic summary.
+     */
+    default String describeError(int status, String responseBody) {
+        return null;
+    }
 }
