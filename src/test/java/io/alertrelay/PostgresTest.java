@@ -1,0 +1,86 @@
+package io.alertrelay;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.alertrelay.support.RelayTestSupport;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The same relay on a real PostgreSQL server: migrations, ingest, delivery and failure fields. */
+@ActiveProfiles({"test", "core"})
+// no other class uses this database, so free the context (and its pollers) when the class is done
+@DirtiesContext
+class PostgresTest extends RelayTestSupport {
+
+    private static final EmbeddedPostgres PG = start();
+
+    private static EmbeddedPostgres start() {
+        try {
+            return EmbeddedPostgres.builder().start();
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> PG.getJdbcUrl("postgres", "postgres"));
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+    }
+
+    @BeforeEach
+    void reset() {
+        WIREMOCK.resetAll();
+    }
+
+    @Test
+    void runsOnPostgres() {
+        assertThat(jdbc.queryForObject("SELECT version()", String.class)).startsWith("PostgreSQL");
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM flyway_schema_history WHERE success", Integer.class))
+                .isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void deliversAndRecordsFailuresInPostgres() {
+        WIREMOCK.stubFor(post(urlPathEqualTo("/hooks/signed")).willReturn(aResponse().withStatus(200)));
+        String ok = accept(Map.of("title", "On Postgres", "labels", Map.of("route", "signed")));
+        assertThat(awaitDelivery(ok, "hook-signed").get("status")).isEqualTo("sent");
+        assertThat(WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/hooks/signed")))).hasSize(1);
+
+        WIREMOCK.stubFor(post(urlPathEqualTo("/hooks/flaky")).willReturn(aResponse().withStatus(502).withBody("bad gateway")));
+        String failed = accept(Map.of("title", "Broken on Postgres", "labels", Map.of("route", "flaky")));
+        Map<String, Object> delivery = awaitDelivery(failed, "hook-flaky");
+        assertThat(delivery.get("status")).isEqualTo("dead");
+        assertThat(delivery.get("attempts")).isEqualTo(3);
+        Map<String, Object> status = channelStatus("hook-flaky");
+        assertThat(status.get("last_failure_error_type")).isEqualTo("server_error");
+        assertThat(status.get("last_failure_status_code")).isEqualTo(502);
+        assertThat(status.get("last_failure_response_text")).isEqualTo("bad gateway");
+        assertThat(status.get("last_failure_is_json")).isEqualTo(false);
+
+        // a failure without an HTTP status writes NULLs, which PostgreSQL must accept untyped
+        String refused = accept(Map.of("title", "Nobody home", "labels", Map.of("route", "refused")));
+        assertThat(awaitDelivery(refused, "hook-refused").get("status")).isEqualTo("dead");
+        assertThat(channelStatus("hook-refused").get("last_failure_error_type")).isEqualTo("connection");
+    }
+
+    @Test
+    void clientIdsAreIdempotentOnPostgres() {
+        String first = accept(Map.of("title", "Once", "id", "pg-client-1"));
+        String second = accept(Map.of("title", "Once", "id", "pg-client-1"));
+        assertThat(second).isEqualTo(first);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alerts WHERE client_id = 'pg-client-1'", Integer.class)).isEqualTo(1);
+    }
+}
