@@ -142,7 +142,11 @@ public abstract class RelayTestSupport {
 
     /** Polls until the condition holds, failing after 15 seconds. */
     public static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        await(what, Duration.ofSeconds(15), condition);
+    }
+
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return;
