@@ -37,6 +37,7 @@ public class RelayProperties {
         private int queueSize = 1000;
         /** Most deliveries claimed from the database in one poll. */
         private int claimBatch = 200;
+        private final Breaker circuitBreaker = new Breaker();
 
         public int getLeaseSeconds() { return leaseSeconds; }
         public void setLeaseSeconds(int leaseSeconds) { this.leaseSeconds = leaseSeconds; }
@@ -44,5 +45,27 @@ public class RelayProperties {
         public void setQueueSize(int queueSize) { this.queueSize = queueSize; }
         public int getClaimBatch() { return claimBatch; }
         public void setClaimBatch(int claimBatch) { this.claimBatch = claimBatch; }
+        public Breaker getCircuitBreaker() { return circuitBreaker; }
+    }
+
+    /** When a channel's target keeps failing, its deliveries wait instead of using up workers and attempts. */
+    public static class Breaker {
+        /** Failed share of the recent attempts (percent) that opens the breaker. */
+        private int failureRateThreshold = 50;
+        /** Attempts looked at. */
+        private int window = 20;
+        /** Fewest attempts before the rate counts. */
+        private int minimumCalls = 10;
+        /** How long an open breaker waits before one trial delivery. */
+        private int openSeconds = 30;
+
+        public int getFailureRateThreshold() { return failureRateThreshold; }
+        public void setFailureRateThreshold(int v) { this.failureRateThreshold = v; }
+        public int getWindow() { return window; }
+        public void setWindow(int window) { this.window = window; }
+        public int getMinimumCalls() { return minimumCalls; }
+        public void setMinimumCalls(int minimumCalls) { this.minimumCalls = minimumCalls; }
+        public int getOpenSeconds() { return openSeconds; }
+        public void setOpenSeconds(int openSeconds) { this.openSeconds = openSeconds; }
     }
 }

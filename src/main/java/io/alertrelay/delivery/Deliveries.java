@@ -59,7 +59,11 @@ public class Deliveries {
     /** First step of every kind route: each (re)try starts again from the stored alert. */
     public DeliveryContext context(Exchange exchange) {
         // counted here, not from Camel's redelivery header, because kind routes clear message headers
-        exchange.setProperty(ATTEMPT, exchange.getProperty(ATTEMPT, 0, Integer.class) + 1);
+        int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
+        exchange.setProperty(ATTEMPT, attempt);
+        if (attempt > 1) {
+            store.renew(exchange.getProperty(DELIVERY_ID, Long.class));
+        }
         DeliveryContext ctx = exchange.getProperty(CONTEXT, DeliveryContext.class);
         if (ctx == null) {
             throw new NonRetryableDeliveryException("config_error", "channel '" + exchange.getProperty(CHANNEL_ID)

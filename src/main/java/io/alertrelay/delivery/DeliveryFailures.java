@@ -1,6 +1,8 @@
 package io.alertrelay.delivery;
 
 import io.alertrelay.channel.Channel;
+import io.alertrelay.store.DeliveryStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -23,13 +25,18 @@ public class DeliveryFailures implements Processor {
 
     private final FailureClassifier classifier;
     private final Map<String, PayloadBuilder> builders;
+    private final FlowControl flow;
+    private final DeliveryStore store;
     private final int maxAttempts;
     private final long retryAfterCapMs;
 
-    public DeliveryFailures(FailureClassifier classifier, List<PayloadBuilder> builders,
+    public DeliveryFailures(FailureClassifier classifier, List<PayloadBuilder> builders, FlowControl flow,
+                            DeliveryStore store,
                             @Value("${alert-relay.delivery.retry.max-attempts:6}") int maxAttempts,
                             @Value("${alert-relay.delivery.retry.retry-after-cap-ms:120000}") long retryAfterCapMs) {
         this.classifier = classifier;
+        this.flow = flow;
+        this.store = store;
         this.builders = builders.stream().collect(Collectors.toMap(b -> b.spec().name(), Function.identity()));
         this.maxAttempts = maxAttempts;
         this.retryAfterCapMs = retryAfterCapMs;
@@ -38,7 +45,9 @@ public class DeliveryFailures implements Processor {
     /** retryWhile: only transient failures, and only until the attempts are used up. */
     public boolean shouldRetry(Exchange exchange) {
         int attempts = exchange.getProperty(Deliveries.ATTEMPT, 0, Integer.class);
-        return attempts < maxAttempts && failure(exchange).retryable();
+        // once the channel's breaker is open, more tries only burn attempts; the delivery waits instead
+        return attempts < maxAttempts && failure(exchange).retryable()
+                && !flow.isOpen(exchange.getProperty(Deliveries.CHANNEL_ID, String.class));
     }
 
     /**
@@ -48,6 +57,7 @@ public class DeliveryFailures implements Processor {
     @Override
     public void process(Exchange exchange) {
         Failure f = failure(exchange);
+        flow.attemptFailed(exchange.getProperty(Deliveries.CHANNEL_ID, String.class), f, exchange.getException());
         if (f.retryAfterMs() >= 0) {
             exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(f.retryAfterMs(), retryAfterCapMs));
         } else {
@@ -67,6 +77,18 @@ public class DeliveryFailures implements Processor {
         exchange.setProperty("failureStatus", f.statusCode());
         exchange.setProperty("failureResponse", f.responseText());
         exchange.setProperty("failureIsJson", f.responseIsJson());
+        String channelId = exchange.getProperty(Deliveries.CHANNEL_ID, String.class);
+        if (f.retryable() && flow.isOpen(channelId)) {
+            // the target is down: keep the delivery pending until the breaker lets a trial through
+            exchange.setProperty("deferred", true);
+            exchange.setProperty("failedIncrement", 0);
+            store.defer(exchange.getProperty(Deliveries.DELIVERY_ID, Long.class), Instant.now().plus(flow.openWait()));
+            LOG.warn("Delivery {} to channel '{}' waits: the channel's circuit breaker is open after {}",
+                    exchange.getProperty(Deliveries.DELIVERY_ID), channelId, f.message());
+            return;
+        }
+        exchange.setProperty("deferred", false);
+        exchange.setProperty("failedIncrement", 1);
         LOG.warn("Delivery {} to channel '{}' failed for good after {} attempt(s): {} {}",
                 exchange.getProperty(Deliveries.DELIVERY_ID), exchange.getProperty(Deliveries.CHANNEL_ID),
                 attempts, f.type(), f.message());

@@ -33,6 +33,7 @@ public class DeliveryQueue {
     private final DeliveryStore store;
     private final ProducerTemplate producer;
     private final RelayProperties props;
+    private final FlowControl flow;
     private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "delivery-claimer");
         t.setDaemon(true);
@@ -41,11 +42,12 @@ public class DeliveryQueue {
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
 
     public DeliveryQueue(@Lazy BlockingQueue<Exchange> deliveryExchanges, DeliveryStore store,
-                         @Lazy ProducerTemplate producer, RelayProperties props) {
+                         @Lazy ProducerTemplate producer, RelayProperties props, @Lazy FlowControl flow) {
         this.exchanges = deliveryExchanges;
         this.store = store;
         this.producer = producer;
         this.props = props;
+        this.flow = flow;
     }
 
     /** Asks for a claim pass soon; many calls while one is scheduled collapse into that one. */
@@ -65,7 +67,7 @@ public class DeliveryQueue {
     /** Claims what the queue can take now and hands it to the workers. */
     public synchronized int claimAndQueue() {
         int room = Math.min(exchanges.remainingCapacity(), props.getDelivery().getClaimBatch());
-        List<Long> ids = store.claim(room);
+        List<Long> ids = store.claim(room, flow.pausedChannels());
         for (Long id : ids) {
             try {
                 producer.sendBody(ENDPOINT, id);

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -14,40 +16,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Delivery rows: claiming pending work, and loading one for a worker. */
+/**
+ * Delivery rows: claiming pending work with a lease, and loading one for a worker. Several relay
+ * instances on one PostgreSQL each claim different rows; the claim of an instance that dies expires
+ * and another takes over.
+ */
 @Component
 public class DeliveryStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStore.class);
 
+    /**
+     * Only the oldest pending delivery of a channel and fingerprint is claimable: one fingerprint's
+     * deliveries to one channel go out one at a time, in the order they were accepted (a resolve never
+     * overtakes its trigger, and a ticketing channel never opens two tickets for one fingerprint),
+     * while other fingerprints and channels proceed in parallel.
+     */
+    private static final String CLAIMABLE = "SELECT d.id FROM deliveries d WHERE d.status = 'pending' "
+            + "AND (d.lease_until IS NULL OR d.lease_until < ?) "
+            + "AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.channel_id = d.channel_id "
+            + "AND e.fingerprint = d.fingerprint AND e.status = 'pending' AND e.id < d.id) "
+            + "%s ORDER BY d.id FETCH FIRST %d ROWS ONLY";
+
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
     private final InstanceId instance;
     private final RelayProperties props;
+    private final boolean postgres;
 
-    public DeliveryStore(JdbcTemplate jdbc, InstanceId instance, RelayProperties props, ChannelRegistry channels,
-                         DataSource dataSource) {
+    public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate tx, InstanceId instance, RelayProperties props,
+                         ChannelRegistry channels, DataSource dataSource) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.instance = instance;
         this.props = props;
+        String url = jdbcUrl(dataSource);
+        this.postgres = url.startsWith("jdbc:postgresql:");
         for (Channel c : channels.all()) {
             ensureStatusRow(c.id());
         }
-        if (isEmbeddedH2(dataSource)) {
-            // an H2 file can be opened by one process only, so any claim in it is from a dead predecessor
-            int released = jdbc.update("UPDATE deliveries SET claimed_by = NULL, lease_until = NULL WHERE status = 'pending'");
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.contains("AUTO_SERVER=TRUE")) {
+            // an embedded H2 database belongs to one process, so any claim in it is from a dead predecessor
+            int released = jdbc.update("UPDATE deliveries SET claimed_by = NULL, lease_until = NULL "
+                    + "WHERE status = 'pending' AND claimed_by IS NOT NULL");
             if (released > 0) {
                 LOG.info("Resuming {} pending deliveries left by an earlier run", released);
             }
         }
     }
 
-    private static boolean isEmbeddedH2(DataSource ds) {
+    private static String jdbcUrl(DataSource ds) {
         try (Connection c = ds.getConnection()) {
             String url = c.getMetaData().getURL();
-            return url != null && url.startsWith("jdbc:h2:") && !url.contains("AUTO_SERVER=TRUE") && !url.startsWith("jdbc:h2:tcp:");
+            return url == null ? "" : url;
         } catch (Exception e) {
-            return false;
+            return "";
         }
     }
 
@@ -62,26 +87,39 @@ public class DeliveryStore {
         }
     }
 
-    /**
-     * Claims up to {@code limit} pending deliveries whose lease is free or expired. Each row is taken
-     * with a conditional update, so two instances never both win the same row. Only the oldest pending
-     * delivery of a channel and fingerprint is claimable: one fingerprint's deliveries to one channel go
-     * out one at a time, in the order they were accepted (a resolve never overtakes its trigger, and a
-     * ticketing channel never opens two tickets for one fingerprint), while other fingerprints and
-     * channels proceed in parallel.
-     */
     public List<Long> claim(int limit) {
+        return claim(limit, Set.of());
+    }
+
+    /** Claims up to {@code limit} claimable deliveries for this instance, leaving paused channels alone. */
+    public List<Long> claim(int limit, Set<String> pausedChannels) {
         if (limit <= 0) {
             return List.of();
         }
+        List<Object> args = new ArrayList<>();
+        String paused = "";
+        if (!pausedChannels.isEmpty()) {
+            paused = "AND d.channel_id NOT IN (" + String.join(", ", Collections.nCopies(pausedChannels.size(), "?")) + ")";
+        }
         Instant now = Instant.now();
         Timestamp nowTs = Timestamp.from(now);
-        List<Long> candidates = jdbc.queryForList(
-                "SELECT d.id FROM deliveries d WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < ?) "
-                        + "AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.channel_id = d.channel_id "
-                        + "AND e.fingerprint = d.fingerprint AND e.status = 'pending' AND e.id < d.id) "
-                        + "ORDER BY d.id FETCH FIRST " + limit + " ROWS ONLY", Long.class, nowTs);
         Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
+        args.add(nowTs);
+        args.addAll(pausedChannels);
+        String select = CLAIMABLE.formatted(paused, limit);
+        if (postgres) {
+            // rows another instance is claiming right now are skipped, not waited for
+            return tx.execute(status -> {
+                List<Long> ids = jdbc.queryForList(select + " FOR UPDATE OF d SKIP LOCKED", Long.class, args.toArray());
+                for (Long id : ids) {
+                    jdbc.update("UPDATE deliveries SET claimed_by = ?, lease_until = ?, updated_at = ? WHERE id = ?",
+                            instance.id(), lease, nowTs, id);
+                }
+                return ids;
+            });
+        }
+        // H2 has no SKIP LOCKED; a conditional update per row makes sure only one claimer wins each row
+        List<Long> candidates = jdbc.queryForList(select, Long.class, args.toArray());
         List<Long> claimed = new ArrayList<>(candidates.size());
         for (Long id : candidates) {
             int n = jdbc.update("UPDATE deliveries SET claimed_by = ?, lease_until = ?, updated_at = ? "
@@ -94,10 +132,27 @@ public class DeliveryStore {
         return claimed;
     }
 
+    /** Extends this instance's lease at every attempt, so a long retry sequence is not taken over. */
+    public boolean renew(long id) {
+        Timestamp lease = Timestamp.from(Instant.now().plusSeconds(props.getDelivery().getLeaseSeconds()));
+        return jdbc.update("UPDATE deliveries SET lease_until = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'",
+                lease, id, instance.id()) == 1;
+    }
+
     /** Gives a claim back so that the next poll picks the delivery up (used when the queue is full). */
     public void release(long id) {
         jdbc.update("UPDATE deliveries SET claimed_by = NULL, lease_until = NULL WHERE id = ? AND claimed_by = ? AND status = 'pending'",
                 id, instance.id());
+    }
+
+    /**
+     * Puts a delivery back as pending, not claimable before {@code notBefore}: how a rate-limited or
+     * circuit-broken channel makes its deliveries wait without holding a worker or dropping them.
+     */
+    public void defer(long id, Instant notBefore) {
+        jdbc.update("UPDATE deliveries SET claimed_by = NULL, lease_until = ?, updated_at = ? "
+                + "WHERE id = ? AND claimed_by = ? AND status = 'pending'",
+                Timestamp.from(notBefore), Timestamp.from(Instant.now()), id, instance.id());
     }
 
     /** The delivery, if it is still pending and claimed by this instance. */
