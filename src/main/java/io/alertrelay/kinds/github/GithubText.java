@@ -9,9 +9,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.commonmark.node.AbstractVisitor;
+import org.commonmark.node.Code;
+import org.commonmark.node.FencedCodeBlock;
+import org.commonmark.node.IndentedCodeBlock;
+import org.commonmark.node.Link;
 import org.commonmark.node.Node;
 import org.commonmark.node.SourceSpan;
-import org.commonmark.node.Text;
 import org.commonmark.parser.IncludeSourceSpans;
 import org.commonmark.parser.Parser;
 
@@ -20,8 +23,8 @@ import org.commonmark.parser.Parser;
  * "@org/team" would notify people, a "#123" or "owner/repo#123" would put a back-link into another
  * issue's timeline. A zero-width joiner after the "@" or "#" breaks the reference while the text
  * reads the same (backticks would change how the text looks and break on names with backticks).
- * Only alert values are treated, never the operator's template, and inside code GitHub links
- * nothing, so Markdown code spans and blocks of the message are left byte for byte.
+ * Only alert values are treated, never the operator's template; code and links in the message are
+ * left byte for byte, since GitHub does not act on references inside them.
  */
 final class GithubText {
 
@@ -62,26 +65,49 @@ final class GithubText {
             return null;
         }
         String out = CONTROL.matcher(s).replaceAll("");
-        return insertJoiners(out, List.of(new int[] {0, out.length()}));
+        return insertJoiners(out, List.of());
     }
 
-    /** A Markdown value: references are broken in prose only, code stays as written. */
+    /**
+     * A Markdown value. Like GitHub's own reference filters, code and links are left alone (GitHub
+     * links nothing inside them); everything else is treated, raw HTML included, whose text GitHub
+     * scans too.
+     */
     static String markdown(String s) {
         if (s == null) {
             return null;
         }
         String clean = CONTROL.matcher(s).replaceAll("");
-        List<int[]> prose = new ArrayList<>();
+        List<int[]> untouched = new ArrayList<>();
         Node doc = MARKDOWN.parse(clean);
         doc.accept(new AbstractVisitor() {
             @Override
-            public void visit(Text text) {
-                for (SourceSpan span : text.getSourceSpans()) {
-                    prose.add(new int[] {span.getInputIndex(), span.getInputIndex() + span.getLength()});
+            public void visit(Code code) {
+                keep(code);
+            }
+
+            @Override
+            public void visit(FencedCodeBlock block) {
+                keep(block);
+            }
+
+            @Override
+            public void visit(IndentedCodeBlock block) {
+                keep(block);
+            }
+
+            @Override
+            public void visit(Link link) {
+                keep(link);
+            }
+
+            private void keep(Node node) {
+                for (SourceSpan span : node.getSourceSpans()) {
+                    untouched.add(new int[] {span.getInputIndex(), span.getInputIndex() + span.getLength()});
                 }
             }
         });
-        return insertJoiners(clean, prose);
+        return insertJoiners(clean, untouched);
     }
 
     /** Control characters out; used for text that is ours already (rendered template output). */
@@ -89,10 +115,11 @@ final class GithubText {
         return s == null ? null : CONTROL.matcher(s).replaceAll("");
     }
 
-    private static String insertJoiners(String s, List<int[]> ranges) {
+    /** @param untouched sorted, non-overlapping ranges of {@code s} to leave as they are */
+    private static String insertJoiners(String s, List<int[]> untouched) {
         List<Integer> at = new ArrayList<>();
-        collect(MENTION.matcher(s), ranges, at, 1);
-        collect(ISSUE_REF.matcher(s), ranges, at, -1);
+        collect(MENTION.matcher(s), untouched, at, 1);
+        collect(ISSUE_REF.matcher(s), untouched, at, -1);
         if (at.isEmpty()) {
             return s;
         }
@@ -107,10 +134,10 @@ final class GithubText {
     }
 
     /** @param offset where the joiner goes: 1 = after the match start ("@"), -1 = after the match end ("#") */
-    private static void collect(Matcher m, List<int[]> ranges, List<Integer> at, int offset) {
+    private static void collect(Matcher m, List<int[]> untouched, List<Integer> at, int offset) {
         while (m.find()) {
             int start = m.start();
-            if (inside(start, ranges)) {
+            if (!inside(start, untouched)) {
                 at.add(offset > 0 ? start + offset : m.end());
             }
         }

@@ -38,9 +38,10 @@ class GithubPayloadTest {
                 .isEqualTo("ping @" + ZWJ + "alice, @" + ZWJ + "acme/team-a and see #" + ZWJ + "12 or acme/app#" + ZWJ + "3");
         assertThat(GithubText.plain("ops@example.com https://x.org/@me/page#12 &#123; C# #tag @ alone"))
                 .isEqualTo("ops@example.com https://x.org/@me/page#12 &#123; C# #tag @ alone");
-        String md = "Hello @bob\n\n`@carol #1` and\n\n    @indented #2\n\n```\n@fenced #3\n```\n\n> quoted @dave";
-        assertThat(GithubText.markdown(md)).isEqualTo("Hello @" + ZWJ + "bob\n\n`@carol #1` and\n\n    @indented #2\n\n"
-                + "```\n@fenced #3\n```\n\n> quoted @" + ZWJ + "dave");
+        String md = "Hello @bob\n\n`@carol #1` and [@linked #4](#4) <https://x.org/#5>\n\n    @indented #2\n\n"
+                + "```\n@fenced #3\n```\n\n> quoted @dave\n\n<!-- raw html --> @erin #6";
+        assertThat(GithubText.markdown(md)).isEqualTo("Hello @" + ZWJ + "bob\n\n`@carol #1` and [@linked #4](#4) <https://x.org/#5>\n\n"
+                + "    @indented #2\n\n```\n@fenced #3\n```\n\n> quoted @" + ZWJ + "dave\n\n<!-- raw html --> @" + ZWJ + "erin #" + ZWJ + "6");
         assertThat(GithubText.plain("a\u0000b\u0007c\td\ne")).isEqualTo("abc\td\ne");
     }
 
