@@ -83,11 +83,12 @@ public class FailureClassifier {
 
     private Failure httpFailure(HttpOperationFailedException e, List<String> secrets, PayloadBuilder vendor) {
         int status = e.getStatusCode();
+        boolean throttled = status == 429 || (status == 403 && throttled403(e));
         String type;
-        if (status == 401 || status == 403) {
-            type = "auth_error";
-        } else if (status == 429) {
+        if (throttled) {
             type = "rate_limited";
+        } else if (status == 401 || status == 403) {
+            type = "auth_error";
         } else if (status == 408) {
             type = "timeout";
         } else if (status >= 500) {
@@ -95,7 +96,7 @@ public class FailureClassifier {
         } else {
             type = "client_error";
         }
-        boolean retryable = status == 408 || status == 429 || status >= 500;
+        boolean retryable = status == 408 || throttled || status >= 500;
         String body = e.getResponseBody();
         String text = body == null ? null : truncate(mask(body, secrets));
         Boolean isJson = body == null ? null : isJson(body);
@@ -115,8 +116,43 @@ public class FailureClassifier {
         if (summary != null) {
             message += ": " + clean(summary, secrets);
         }
-        return new Failure(type, truncate(message), status, truncate(text), isJson, retryable,
-                retryAfterMillis(e.getResponseHeaders()));
+        long wait = retryAfterMillis(e.getResponseHeaders());
+        if (wait < 0 && throttled) {
+            wait = rateLimitResetMillis(e.getResponseHeaders());
+        }
+        return new Failure(type, truncate(message), status, truncate(text), isJson, retryable, wait);
+    }
+
+    /**
+     * A 403 that is a rate limit rather than a refusal (GitHub answers its limits with 403 or 429): it
+     * says so, asks to come back later, or reports no requests left.
+     */
+    private static boolean throttled403(HttpOperationFailedException e) {
+        String body = e.getResponseBody();
+        return (body != null && body.toLowerCase(java.util.Locale.ROOT).contains("rate limit"))
+                || header(e.getResponseHeaders(), "Retry-After") != null
+                || "0".equals(header(e.getResponseHeaders(), "X-RateLimit-Remaining"));
+    }
+
+    /** X-RateLimit-Reset (epoch seconds), only meaningful once X-RateLimit-Remaining hit 0. */
+    static long rateLimitResetMillis(Map<String, String> headers) {
+        String reset = header(headers, "X-RateLimit-Reset");
+        if (!"0".equals(header(headers, "X-RateLimit-Remaining")) || reset == null) {
+            return -1;
+        }
+        try {
+            return Math.max(0, Long.parseLong(reset.trim()) * 1000 - System.currentTimeMillis());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
     /** Vendors put the useful part of an error in different places; pick the common ones. */
