@@ -236,21 +236,32 @@ public class PagerDutyPayload implements PayloadBuilder {
     }
 
     /**
-     * The event built with the longest cut of text that fits the limit, or null when it does not fit
-     * even without the text. Each round removes at least as many characters as there are bytes too
-     * many, and every character costs at least one byte, so it ends after a round or two.
+     * The event built with a cut of text that fits the limit, or null when it does not fit even without
+     * the text. The first cut assumes the text costs the same bytes per character throughout; each
+     * further round removes at least as many characters as there are bytes too many (a character costs
+     * at least one byte), so it ends after a round or two.
      */
     private ObjectNode fit(String text, Function<String, ObjectNode> build) {
         ObjectNode event = build.apply(text);
-        long over = size(event) - MAX_EVENT_BYTES;
-        int max = text == null ? 0 : text.length();
-        while (over > 0 && max > 0) {
+        long full = size(event);
+        if (full <= MAX_EVENT_BYTES || text == null) {
+            return full <= MAX_EVENT_BYTES ? event : null;
+        }
+        long base = size(build.apply(null));
+        if (base > MAX_EVENT_BYTES) {
+            return null;
+        }
+        int max = (int) (text.length() * (double) (MAX_EVENT_BYTES - base) / (full - base));
+        while (max > 0) {
+            event = build.apply(Limits.cut(text, max));
+            long over = size(event) - MAX_EVENT_BYTES;
+            if (over <= 0) {
+                return event;
+            }
             // slack for the marker, whose bytes outnumber its characters
             max = (int) Math.max(0, max - over - 8);
-            event = build.apply(max == 0 ? null : Limits.cut(text, max));
-            over = size(event) - MAX_EVENT_BYTES;
         }
-        return over > 0 ? null : event;
+        return build.apply(null);
     }
 
     /** PagerDuty shows custom details as plain text, so the Markdown body is rendered to text. */
