@@ -215,6 +215,29 @@ public class ChannelRegistry {
     }
 
     private static Object coerce(String where, String field, Param p, Object v) {
+        Object value = coerceType(where, field, p, v);
+        if (value instanceof String s) {
+            checkLength(where, field, p, s);
+        }
+        return value;
+    }
+
+    /** The value itself is never echoed: the field may be a secret. */
+    private static void checkLength(String where, String field, Param p, String s) {
+        int n = s.length();
+        boolean tooShort = p.minLength() != null && n < p.minLength();
+        boolean tooLong = p.maxLength() != null && n > p.maxLength();
+        if (!tooShort && !tooLong) {
+            return;
+        }
+        String rule = p.minLength() != null && p.minLength().equals(p.maxLength()) ? "exactly " + p.minLength()
+                : p.maxLength() == null ? "at least " + p.minLength()
+                : p.minLength() == null ? "at most " + p.maxLength()
+                : p.minLength() + " to " + p.maxLength();
+        throw fail(where, field, "must be " + rule + " characters long, got " + n);
+    }
+
+    private static Object coerceType(String where, String field, Param p, Object v) {
         switch (p.type()) {
             case STRING:
                 if (v instanceof Map || v instanceof List) {

@@ -4,12 +4,18 @@ import java.util.List;
 
 /**
  * One config field of a channel kind, declared like a Kamelet property: its type, whether it is
- * required, its default and whether it is a secret (masked wherever it is shown).
+ * required, its default and whether it is a secret (masked wherever it is shown). minLength and
+ * maxLength (null: no rule) bound the length of a single-value field, checked at startup.
  */
 public record Param(String name, Type type, boolean required, Object defaultValue, boolean secret,
-                    List<String> allowed, String description) {
+                    List<String> allowed, String description, Integer minLength, Integer maxLength) {
 
     public enum Type { STRING, URL, EMAIL, LIST, EMAILS, MAP, BOOLEAN, INTEGER, ENUM }
+
+    public Param(String name, Type type, boolean required, Object defaultValue, boolean secret,
+                 List<String> allowed, String description) {
+        this(name, type, required, defaultValue, secret, allowed, description, null, null);
+    }
 
     public static Param required(String name, Type type, String description) {
         return new Param(name, type, true, null, false, List.of(), description);
@@ -25,5 +31,10 @@ public record Param(String name, Type type, boolean required, Object defaultValu
 
     public static Param oneOf(String name, String dflt, List<String> allowed, String description) {
         return new Param(name, Type.ENUM, false, dflt, false, allowed, description);
+    }
+
+    /** The same field, its value limited to min..max characters (e.g. a vendor key of fixed length). */
+    public Param length(int min, int max) {
+        return new Param(name, type, required, defaultValue, secret, allowed, description, min, max);
     }
 }
