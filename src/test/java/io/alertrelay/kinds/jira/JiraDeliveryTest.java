@@ -153,7 +153,11 @@ class JiraDeliveryTest extends RelayTestSupport {
 
         String resolved = accept(alert("jira-life", fp, Map.of("title", "Queue stuck", "status", "resolved")));
         assertThat(awaitDelivery(resolved, "jira-life").get("status")).isEqualTo("sent");
-        assertThat(WIREMOCK.findAll(getRequestedFor(urlPathEqualTo("/life/rest/api/3/issue/LIFE-7/transitions")))).hasSize(1);
+        List<LoggedRequest> lookups = WIREMOCK.findAll(getRequestedFor(urlPathEqualTo("/life/rest/api/3/issue/LIFE-7/transitions")));
+        assertThat(lookups).hasSize(1);
+        assertThat(lookups.get(0).getHeader("Authorization")).isEqualTo(BASIC);
+        assertThat(lookups.get(0).getHeader("Accept")).isEqualTo("application/json");
+        assertThat(lookups.get(0).getBodyAsString()).isEmpty();
         List<LoggedRequest> transitions = transitionPosts("/life", "LIFE-7");
         assertThat(transitions).hasSize(1);
         // the configured name is "done": matched ignoring case
@@ -175,6 +179,15 @@ class JiraDeliveryTest extends RelayTestSupport {
         assertThat(WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/life/rest/api/3/issue")))).hasSize(1);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM external_refs WHERE channel_id = 'jira-life' AND fingerprint = ?",
                 Integer.class, fp)).isEqualTo(1);
+    }
+
+    @Test
+    void aResolvedAlertWithoutAnIssueSendsNothing() {
+        String id = accept(alert("jira-life", "never-fired-" + UUID.randomUUID(), Map.of("title", "Quiet", "status", "resolved")));
+
+        Map<String, Object> delivery = awaitDelivery(id, "jira-life");
+        assertThat(delivery.get("status")).isEqualTo("sent");
+        assertThat(WIREMOCK.getAllServeEvents()).isEmpty();
     }
 
     @Test
@@ -206,13 +219,14 @@ class JiraDeliveryTest extends RelayTestSupport {
                 {"transitions":[{"id":"21","name":"Start Progress","to":{"name":"In Progress"}},
                                 {"id":"22","name":"Block","to":{"name":"Blocked"}}]}""");
 
+        long failed = failedCount("jira-life");
         String id = accept(alert("jira-life", fp, Map.of("title", "Gone", "status", "resolved")));
 
         Map<String, Object> delivery = awaitDelivery(id, "jira-life");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(1);
         assertThat(transitionPosts("/life", "LIFE-3")).isEmpty();
-        Map<String, Object> status = channelStatus("jira-life");
+        Map<String, Object> status = failureAfter("jira-life", failed);
         assertThat(status.get("last_failure_error_type")).isEqualTo("config_error");
         assertThat((String) status.get("last_failure_error_message"))
                 .contains("\"done\"").contains("LIFE-3").contains("Start Progress, Block");
@@ -245,13 +259,14 @@ class JiraDeliveryTest extends RelayTestSupport {
                 + "\"errors\":{\"summary\":\"Field 'summary' cannot be longer than 255 characters\"}}";
         WIREMOCK.stubFor(post(urlPathEqualTo("/err/rest/api/3/issue")).willReturn(json(400, answer)));
 
+        long failed = failedCount("jira-err");
         String id = accept(alert("jira-err", "bad-" + UUID.randomUUID(), Map.of("title", "Rejected")));
 
         Map<String, Object> delivery = awaitDelivery(id, "jira-err");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(1);
         assertThat(WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/err/rest/api/3/issue")))).hasSize(1);
-        Map<String, Object> status = channelStatus("jira-err");
+        Map<String, Object> status = failureAfter("jira-err", failed);
         assertThat(status.get("last_failure_error_type")).isEqualTo("client_error");
         assertThat(status.get("last_failure_status_code")).isEqualTo(400);
         assertThat((String) status.get("last_failure_error_message")).isEqualTo("HTTP 400 Bad Request from localhost:"
@@ -264,11 +279,12 @@ class JiraDeliveryTest extends RelayTestSupport {
     void authenticationAndPermissionErrorsAreNotRetried() {
         WIREMOCK.stubFor(post(urlPathEqualTo("/err/rest/api/3/issue")).willReturn(aResponse().withStatus(401)
                 .withHeader("Content-Type", "text/plain").withBody("Client must be authenticated to access this resource.")));
+        long failed = failedCount("jira-err");
         String unauthorized = accept(alert("jira-err", "auth-" + UUID.randomUUID(), Map.of("title", "No auth")));
         Map<String, Object> d401 = awaitDelivery(unauthorized, "jira-err");
         assertThat(d401.get("status")).isEqualTo("dead");
         assertThat(d401.get("attempts")).isEqualTo(1);
-        Map<String, Object> s401 = channelStatus("jira-err");
+        Map<String, Object> s401 = failureAfter("jira-err", failed);
         assertThat(s401.get("last_failure_error_type")).isEqualTo("auth_error");
         assertThat(s401.get("last_failure_status_code")).isEqualTo(401);
         assertThat(s401.get("last_failure_is_json")).isEqualTo(false);
@@ -278,11 +294,12 @@ class JiraDeliveryTest extends RelayTestSupport {
         WIREMOCK.resetAll();
         WIREMOCK.stubFor(post(urlPathEqualTo("/err/rest/api/3/issue")).willReturn(json(403,
                 "{\"errorMessages\":[\"You do not have permission to create issues in this project.\"],\"errors\":{}}")));
+        failed = failedCount("jira-err");
         String forbidden = accept(alert("jira-err", "perm-" + UUID.randomUUID(), Map.of("title", "No permission")));
         Map<String, Object> d403 = awaitDelivery(forbidden, "jira-err");
         assertThat(d403.get("status")).isEqualTo("dead");
         assertThat(d403.get("attempts")).isEqualTo(1);
-        Map<String, Object> s403 = channelStatus("jira-err");
+        Map<String, Object> s403 = failureAfter("jira-err", failed);
         assertThat(s403.get("last_failure_error_type")).isEqualTo("auth_error");
         assertThat(s403.get("last_failure_status_code")).isEqualTo(403);
         assertThat((String) s403.get("last_failure_error_message"))
@@ -297,13 +314,14 @@ class JiraDeliveryTest extends RelayTestSupport {
         WIREMOCK.stubFor(post(urlPathEqualTo("/err/rest/api/3/issue/ERR-404/comment")).willReturn(json(404,
                 "{\"errorMessages\":[\"Issue does not exist or you do not have permission to see it.\"],\"errors\":{}}")));
 
+        long failed = failedCount("jira-err");
         String id = accept(alert("jira-err", fp, Map.of("title", "Again", "reason", "repeat")));
 
         Map<String, Object> delivery = awaitDelivery(id, "jira-err");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(1);
         assertThat(commentPosts("/err", "ERR-404")).hasSize(1);
-        Map<String, Object> status = channelStatus("jira-err");
+        Map<String, Object> status = failureAfter("jira-err", failed);
         assertThat(status.get("last_failure_error_type")).isEqualTo("client_error");
         assertThat(status.get("last_failure_status_code")).isEqualTo(404);
         assertThat((String) status.get("last_failure_error_message"))
@@ -338,13 +356,14 @@ class JiraDeliveryTest extends RelayTestSupport {
                 "{\"errorMessages\":[\"Service unavailable\"],\"errors\":{}}")));
         String fp = "down-" + UUID.randomUUID();
 
+        long failed = failedCount("jira-err");
         String id = accept(alert("jira-err", fp, Map.of("title", "Jira down")));
 
         Map<String, Object> delivery = awaitDelivery(id, "jira-err");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(3);
         assertThat(WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/err/rest/api/3/issue")))).hasSize(3);
-        Map<String, Object> status = channelStatus("jira-err");
+        Map<String, Object> status = failureAfter("jira-err", failed);
         assertThat(status.get("last_failure_error_type")).isEqualTo("server_error");
         assertThat(status.get("last_failure_status_code")).isEqualTo(503);
         assertThat((String) status.get("last_failure_error_message")).endsWith(": Service unavailable");
@@ -397,6 +416,19 @@ class JiraDeliveryTest extends RelayTestSupport {
         assertValidDoc(request.path("body").path("fields").path("description"));
         assertThat(r.body()).doesNotContain(TOKEN).doesNotContain(BASIC.substring(6));
         assertThat(WIREMOCK.getAllServeEvents()).as("a preview sends nothing").isEmpty();
+    }
+
+    private long failedCount(String channel) {
+        return ((Number) channelStatus(channel).get("failed_count")).longValue();
+    }
+
+    /**
+     * The channel's failure fields once this failure is written: the delivery row turns dead a moment
+     * before channel_status is updated, so waiting for the delivery alone would race.
+     */
+    private Map<String, Object> failureAfter(String channel, long failedBefore) {
+        await("failure of " + channel + " recorded", () -> failedCount(channel) > failedBefore);
+        return channelStatus(channel);
     }
 
     private Map<String, Object> alert(String route, String fingerprint, Map<String, Object> fields) {
