@@ -423,8 +423,8 @@ class JiraDeliveryTest extends RelayTestSupport {
     }
 
     /**
-     * The channel's failure fields once this failure is written: the delivery row turns dead a moment
-     * before channel_status is updated, so waiting for the delivery alone would race.
+     * The channel's failure fields once this test's failure is counted, so an earlier test's failure on
+     * the same channel is never mistaken for it.
      */
     private Map<String, Object> failureAfter(String channel, long failedBefore) {
         await("failure of " + channel + " recorded", () -> failedCount(channel) > failedBefore);
