@@ -91,6 +91,8 @@ public class FlowControl {
                 .failureRateThreshold(breakerSettings.getFailureRateThreshold())
                 .waitDurationInOpenState(Duration.ofSeconds(breakerSettings.getOpenSeconds()))
                 .permittedNumberOfCallsInHalfOpenState(1)
+                // the claim query skips open channels, so nothing else would ever move the breaker on
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build()));
     }
 
