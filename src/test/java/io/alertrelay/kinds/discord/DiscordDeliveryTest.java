@@ -32,6 +32,16 @@ class DiscordDeliveryTest extends RelayTestSupport {
         WIREMOCK.resetAll();
     }
 
+    private long failedCount(String channel) {
+        return ((Number) channelStatus(channel).get("failed_count")).longValue();
+    }
+
+    /** The delivery row turns dead just before the channel's failure fields are written; wait for those too. */
+    private Map<String, Object> awaitFailureRecorded(String channel, long failedBefore) {
+        await("failure fields of " + channel, () -> failedCount(channel) > failedBefore);
+        return channelStatus(channel);
+    }
+
     private List<LoggedRequest> requests() {
         return WIREMOCK.findAll(postRequestedFor(urlPathEqualTo(PATH)));
     }
@@ -102,7 +112,8 @@ class DiscordDeliveryTest extends RelayTestSupport {
         assertThat(requests).hasSize(2);
         long waited = requests.get(1).getLoggedDate().getTime() - requests.get(0).getLoggedDate().getTime();
         assertThat(waited).isGreaterThanOrEqualTo(900);
-        assertThat(channelStatus("discord-ops").get("last_failure_error_type")).isNull();
+        // a success clears the failure fields a moment after the delivery row turns sent
+        await("failure fields of discord-ops cleared", () -> channelStatus("discord-ops").get("last_failure_error_type") == null);
     }
 
     @Test
@@ -110,13 +121,14 @@ class DiscordDeliveryTest extends RelayTestSupport {
         WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(502)
                 .withHeader("Content-Type", "text/html").withBody("<html>502 Bad Gateway</html>")));
 
+        long failedBefore = failedCount("discord-ops");
         String id = accept(alert("title", "Discord down", "labels", Map.of("route", "discord")));
 
         Map<String, Object> delivery = awaitDelivery(id, "discord-ops");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(3);
         assertThat(requests()).hasSize(3);
-        Map<String, Object> status = channelStatus("discord-ops");
+        Map<String, Object> status = awaitFailureRecorded("discord-ops", failedBefore);
         assertThat(status.get("last_failure_error_type")).isEqualTo("server_error");
         assertThat(status.get("last_failure_status_code")).isEqualTo(502);
         assertThat(status.get("last_failure_response_text")).isEqualTo("<html>502 Bad Gateway</html>");
@@ -131,13 +143,14 @@ class DiscordDeliveryTest extends RelayTestSupport {
         WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json").withBody(answer)));
 
+        long failedBefore = failedCount("discord-ops");
         String id = accept(alert("title", "Refused embed", "labels", Map.of("route", "discord")));
 
         Map<String, Object> delivery = awaitDelivery(id, "discord-ops");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(1);
         assertThat(requests()).hasSize(1);
-        Map<String, Object> status = channelStatus("discord-ops");
+        Map<String, Object> status = awaitFailureRecorded("discord-ops", failedBefore);
         assertThat(status.get("last_failure_error_type")).isEqualTo("client_error");
         assertThat(status.get("last_failure_status_code")).isEqualTo(400);
         assertThat(status.get("last_failure_is_json")).isEqualTo(true);

@@ -31,6 +31,16 @@ class MattermostDeliveryTest extends RelayTestSupport {
         WIREMOCK.resetAll();
     }
 
+    private long failedCount(String channel) {
+        return ((Number) channelStatus(channel).get("failed_count")).longValue();
+    }
+
+    /** The delivery row turns dead just before the channel's failure fields are written; wait for those too. */
+    private Map<String, Object> awaitFailureRecorded(String channel, long failedBefore) {
+        await("failure fields of " + channel, () -> failedCount(channel) > failedBefore);
+        return channelStatus(channel);
+    }
+
     private List<LoggedRequest> requests() {
         return WIREMOCK.findAll(postRequestedFor(urlPathEqualTo(PATH)));
     }
@@ -84,13 +94,14 @@ class MattermostDeliveryTest extends RelayTestSupport {
         WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json").withBody(answer)));
 
+        long failedBefore = failedCount("mattermost-ops");
         String id = accept(alert("title", "Webhook deleted", "labels", Map.of("route", "mattermost")));
 
         Map<String, Object> delivery = awaitDelivery(id, "mattermost-ops");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(1);
         assertThat(requests()).hasSize(1);
-        Map<String, Object> status = channelStatus("mattermost-ops");
+        Map<String, Object> status = awaitFailureRecorded("mattermost-ops", failedBefore);
         assertThat(status.get("last_failure_error_type")).isEqualTo("client_error");
         assertThat(status.get("last_failure_status_code")).isEqualTo(400);
         assertThat(status.get("last_failure_response_text")).isEqualTo(answer);

@@ -31,6 +31,16 @@ class SlackDeliveryTest extends RelayTestSupport {
         WIREMOCK.resetAll();
     }
 
+    private long failedCount(String channel) {
+        return ((Number) channelStatus(channel).get("failed_count")).longValue();
+    }
+
+    /** The delivery row turns dead just before the channel's failure fields are written; wait for those too. */
+    private Map<String, Object> awaitFailureRecorded(String channel, long failedBefore) {
+        await("failure fields of " + channel, () -> failedCount(channel) > failedBefore);
+        return channelStatus(channel);
+    }
+
     private List<LoggedRequest> requests() {
         return WIREMOCK.findAll(postRequestedFor(urlPathEqualTo(PATH)));
     }
@@ -111,13 +121,14 @@ class SlackDeliveryTest extends RelayTestSupport {
             WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(Integer.parseInt(c[0]))
                     .withHeader("Content-Type", "text/plain; charset=utf-8").withBody(c[1])));
 
+            long failedBefore = failedCount("slack-ops");
             String id = accept(alert("title", "Refused with " + c[1], "labels", Map.of("route", "slack")));
 
             Map<String, Object> delivery = awaitDelivery(id, "slack-ops");
             assertThat(delivery.get("status")).isEqualTo("dead");
             assertThat(delivery.get("attempts")).isEqualTo(1);
             assertThat(requests()).hasSize(1);
-            Map<String, Object> status = channelStatus("slack-ops");
+            Map<String, Object> status = awaitFailureRecorded("slack-ops", failedBefore);
             assertThat(status.get("last_failure_error_type")).isEqualTo(c[2]);
             assertThat(status.get("last_failure_status_code")).isEqualTo(Integer.parseInt(c[0]));
             assertThat(status.get("last_failure_response_text")).isEqualTo(c[1]);

@@ -33,6 +33,16 @@ class TeamsDeliveryTest extends RelayTestSupport {
         WIREMOCK.resetAll();
     }
 
+    private long failedCount(String channel) {
+        return ((Number) channelStatus(channel).get("failed_count")).longValue();
+    }
+
+    /** The delivery row turns dead just before the channel's failure fields are written; wait for those too. */
+    private Map<String, Object> awaitFailureRecorded(String channel, long failedBefore) {
+        await("failure fields of " + channel, () -> failedCount(channel) > failedBefore);
+        return channelStatus(channel);
+    }
+
     private List<LoggedRequest> requests(String path) {
         return WIREMOCK.findAll(postRequestedFor(urlPathEqualTo(path)));
     }
@@ -167,13 +177,14 @@ class TeamsDeliveryTest extends RelayTestSupport {
                 + "with ContextId tcid=0,server=msgapi-production-weu-azsc2-4-39,cv=abc.0";
         WIREMOCK.stubFor(post(urlPathEqualTo(LEGACY_PATH)).willReturn(aResponse().withStatus(200).withBody(answer)));
 
+        long failedBefore = failedCount("teams-legacy");
         String id = accept(alert("title", "Too big for the connector", "labels", Map.of("route", "teams-legacy")));
 
         Map<String, Object> delivery = awaitDelivery(id, "teams-legacy");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(1);
         assertThat(requests(LEGACY_PATH)).hasSize(1);
-        Map<String, Object> status = channelStatus("teams-legacy");
+        Map<String, Object> status = awaitFailureRecorded("teams-legacy", failedBefore);
         assertThat(status.get("last_failure_error_type")).isEqualTo("client_error");
         assertThat((String) status.get("last_failure_error_message"))
                 .contains("Microsoft Teams endpoint returned HTTP error 413");
@@ -185,13 +196,14 @@ class TeamsDeliveryTest extends RelayTestSupport {
         WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(413)
                 .withHeader("Content-Type", "text/plain; charset=utf-8").withBody(answer)));
 
+        long failedBefore = failedCount("teams-ops");
         String id = accept(alert("title", "Rejected card", "labels", Map.of("route", "teams")));
 
         Map<String, Object> delivery = awaitDelivery(id, "teams-ops");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(1);
         assertThat(requests(PATH)).hasSize(1);
-        Map<String, Object> status = channelStatus("teams-ops");
+        Map<String, Object> status = awaitFailureRecorded("teams-ops", failedBefore);
         assertThat(status.get("last_failure_error_type")).isEqualTo("client_error");
         assertThat(status.get("last_failure_status_code")).isEqualTo(413);
         assertThat(status.get("last_failure_response_text")).isEqualTo(answer);
@@ -206,13 +218,14 @@ class TeamsDeliveryTest extends RelayTestSupport {
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"error\":{\"code\":\"BadGateway\",\"message\":\"The flow is not reachable.\"}}")));
 
+        long failedBefore = failedCount("teams-ops");
         String id = accept(alert("title", "Flow down", "labels", Map.of("route", "teams")));
 
         Map<String, Object> delivery = awaitDelivery(id, "teams-ops");
         assertThat(delivery.get("status")).isEqualTo("dead");
         assertThat(delivery.get("attempts")).isEqualTo(3);
         assertThat(requests(PATH)).hasSize(3);
-        Map<String, Object> status = channelStatus("teams-ops");
+        Map<String, Object> status = awaitFailureRecorded("teams-ops", failedBefore);
         assertThat(status.get("last_failure_error_type")).isEqualTo("server_error");
         assertThat(status.get("last_failure_status_code")).isEqualTo(502);
         assertThat((String) status.get("last_failure_error_message")).contains("BadGateway: The flow is not reachable.");
