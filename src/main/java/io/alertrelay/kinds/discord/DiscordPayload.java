@@ -1,0 +1,187 @@
+package io.alertrelay.kinds.discord;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alertrelay.alert.Alert;
+import io.alertrelay.channel.Channel;
+import io.alertrelay.channel.KindSpec;
+import io.alertrelay.channel.Param;
+import io.alertrelay.channel.Param.Type;
+import io.alertrelay.delivery.DeliveryContext;
+import io.alertrelay.delivery.Limits;
+import io.alertrelay.delivery.OutboundRequest;
+import io.alertrelay.delivery.PayloadBuilder;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * Kind "discord": one embed through a Discord webhook. Discord's Markdown is close to CommonMark, so
+ * the body goes in as written. Mentions are switched off ("allowed_mentions": {"parse": []}) so alert
+ * text can never ping @everyone or a role.
+ */
+@Component("discordPayload")
+public class DiscordPayload implements PayloadBuilder {
+
+    // https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+    static final int TITLE_MAX = 256;
+    static final int DESCRIPTION_MAX = 4096;
+    static final int FIELD_NAME_MAX = 256;
+    static final int FIELD_VALUE_MAX = 1024;
+    static final int FIELDS_MAX = 25;
+    /** All text of all embeds of a message together. */
+    static final int EMBED_TOTAL_MAX = 6000;
+    static final int USERNAME_MAX = 80;
+
+    private static final KindSpec SPEC = new KindSpec("discord", "an embed through a Discord webhook", List.of(
+            new Param("webhook-url", Type.URL, true, null, true, List.of(), "the webhook URL (a secret)"),
+            Param.optional("username", Type.STRING, null, "sender name override (at most 80 characters)"),
+            Param.optional("avatar-url", Type.URL, null, "sender avatar image URL")));
+
+    private final ObjectMapper json;
+
+    public DiscordPayload(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public KindSpec spec() {
+        return SPEC;
+    }
+
+    @Override
+    public OutboundRequest build(DeliveryContext d) {
+        Channel c = d.channel();
+        Alert a = d.alert();
+        ObjectNode root = json.createObjectNode();
+        if (c.string("username") != null) {
+            root.put("username", Limits.oneLine(c.string("username"), USERNAME_MAX));
+        }
+        if (c.string("avatar-url") != null) {
+            root.put("avatar_url", c.string("avatar-url"));
+        }
+        root.putObject("allowed_mentions").putArray("parse");
+
+        ObjectNode embed = root.putArray("embeds").addObject();
+        String title = Limits.oneLine(d.title(), TITLE_MAX);
+        embed.put("title", title);
+        if (a.url() != null) {
+            embed.put("url", a.url());
+        }
+        embed.put("color", color(a));
+
+        int used = title.length();
+        ArrayNode fields = json.createArrayNode();
+        for (Map.Entry<String, String> f : fields(a).entrySet()) {
+            if (fields.size() == FIELDS_MAX) {
+                break;
+            }
+            String name = Limits.oneLine(f.getKey(), FIELD_NAME_MAX);
+            String value = Limits.cut(f.getValue(), FIELD_VALUE_MAX);
+            fields.addObject().put("name", name).put("value", value).put("inline", true);
+            used += name.length() + value.length();
+        }
+        // the description gets what the title and fields leave of the 6000 characters
+        String body = d.body();
+        if (body != null && !body.isBlank()) {
+            embed.put("description", Limits.cut(body.strip(), Math.min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - used)));
+        }
+        embed.set("fields", fields);
+        Instant at = a.lastSeen() != null ? a.lastSeen() : a.occurredAt() != null ? a.occurredAt() : a.receivedAt();
+        if (at != null) {
+            embed.put("timestamp", at.toString());
+        }
+        try {
+            return OutboundRequest.json("POST", c.string("webhook-url"), json.writeValueAsString(root));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot serialise Discord payload", e);
+        }
+    }
+
+    private static Map<String, String> fields(Alert a) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("Severity", a.severityLevel().wire().toUpperCase(Locale.ROOT));
+        f.put("Status", a.status());
+        if (a.project() != null) {
+            f.put("Project", a.project());
+        }
+        if (a.source() != null) {
+            f.put("Source", a.source());
+        }
+        if (a.eventCount() != null) {
+            f.put("Events", a.eventCount().toString());
+        }
+        if (a.firstSeen() != null) {
+            f.put("First seen", a.firstSeen().toString());
+        }
+        f.values().removeIf(v -> v == null || v.isBlank());
+        return f;
+    }
+
+    /** Discord colours are RGB integers; resolved alerts are green whatever their severity. */
+    static int color(Alert a) {
+        if ("resolved".equals(a.status())) {
+            return 0x2E7D32;
+        }
+        return switch (a.severityLevel()) {
+            case CRITICAL -> 0xB71C1C;
+            case HIGH -> 0xE65100;
+            case MEDIUM -> 0xF9A825;
+            case LOW -> 0x1565C0;
+            case INFO -> 0x9E9E9E;
+        };
+    }
+
+    /**
+     * Discord errors are JSON: {"message":"Invalid Form Body","code":50035,"errors":{"embeds":{"0":
+     * {"description":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH","message":"Must be 4096 or fewer in length."}]}}}}}.
+     */
+    @Override
+    public String describeError(int status, String responseBody) {
+        JsonNode n;
+        try {
+            n = json.readTree(responseBody);
+        } catch (Exception notJson) {
+            return null;
+        }
+        if (!n.hasNonNull("message")) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(n.path("message").asText());
+        if (n.has("code")) {
+            out.append(" (code ").append(n.path("code").asText()).append(')');
+        }
+        if (n.has("retry_after")) {
+            out.append(", retry after ").append(n.path("retry_after").asText()).append(" s");
+        }
+        String first = firstFieldError(n.path("errors"), "");
+        if (first != null) {
+            out.append(": ").append(first);
+        }
+        return out.toString();
+    }
+
+    private static String firstFieldError(JsonNode node, String path) {
+        if (!node.isObject()) {
+            return null;
+        }
+        JsonNode errors = node.path("_errors");
+        if (errors.isArray() && !errors.isEmpty()) {
+            return path + ": " + errors.get(0).path("message").asText();
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String found = firstFieldError(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+}
