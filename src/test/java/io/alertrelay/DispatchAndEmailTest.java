@@ -100,10 +100,11 @@ class DispatchAndEmailTest extends RelayTestSupport {
 
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         // other test contexts in this JVM register their own "alert-relay" context under another management name
-        String context = ObjectName.quote(camel.getManagementName());
+        String context = camel.getManagementName();
         Set<ObjectName> names = jmx.queryNames(new ObjectName("org.apache.camel:context=" + context
                 + ",type=routes,name=\"deliver-log\""), null);
-        assertThat(names).hasSize(1);
+        assertThat(names).as("route MBeans of %s among %s", context,
+                jmx.queryNames(new ObjectName("org.apache.camel:type=context,*"), null)).hasSize(1);
         ObjectName route = names.iterator().next();
         await("deliver-log to count the exchange", () -> completed(jmx, route) >= 1);
         ObjectName ingest = new ObjectName("org.apache.camel:context=" + context + ",type=routes,name=\"ingest-http\"");
