@@ -19,6 +19,8 @@ public class Deliveries {
     public static final String KIND = "kind";
     public static final String CONTEXT = "delivery";
     public static final String ATTEMPT = "attempt";
+    /** When the delivery was accepted (deliveries.created_at), for the accept-to-sent latency metric. */
+    public static final String ACCEPTED_AT = "acceptedAt";
 
     private final DeliveryStore store;
     private final ChannelRegistry channels;
@@ -45,6 +47,7 @@ public class Deliveries {
         StoredDelivery d = row.get();
         exchange.setProperty(CHANNEL_ID, d.channelId());
         exchange.setProperty("attempts", d.attempts());
+        exchange.setProperty(ACCEPTED_AT, d.createdAt());
         Alert alert = json.readValue(d.alertJson(), Alert.class);
         Optional<Channel> channel = channels.find(d.channelId());
         exchange.setProperty(KIND, channel.map(Channel::kind).orElse("none"));

@@ -1,6 +1,7 @@
 package io.alertrelay.delivery;
 
 import io.alertrelay.channel.Channel;
+import io.alertrelay.observability.DeliveryMetrics;
 import io.alertrelay.store.DeliveryStore;
 import java.time.Instant;
 import java.util.List;
@@ -27,16 +28,18 @@ public class DeliveryFailures implements Processor {
     private final Map<String, PayloadBuilder> builders;
     private final FlowControl flow;
     private final DeliveryStore store;
+    private final DeliveryMetrics metrics;
     private final int maxAttempts;
     private final long retryAfterCapMs;
 
     public DeliveryFailures(FailureClassifier classifier, List<PayloadBuilder> builders, FlowControl flow,
-                            DeliveryStore store,
+                            DeliveryStore store, DeliveryMetrics metrics,
                             @Value("${alert-relay.delivery.retry.max-attempts:6}") int maxAttempts,
                             @Value("${alert-relay.delivery.retry.retry-after-cap-ms:120000}") long retryAfterCapMs) {
         this.classifier = classifier;
         this.flow = flow;
         this.store = store;
+        this.metrics = metrics;
         this.builders = builders.stream().collect(Collectors.toMap(b -> b.spec().name(), Function.identity()));
         this.maxAttempts = maxAttempts;
         this.retryAfterCapMs = retryAfterCapMs;
@@ -58,6 +61,7 @@ public class DeliveryFailures implements Processor {
     public void process(Exchange exchange) {
         Failure f = failure(exchange);
         flow.attemptFailed(exchange.getProperty(Deliveries.CHANNEL_ID, String.class), f, exchange.getException());
+        metrics.attemptFailed(exchange, f.type());
         if (f.retryAfterMs() >= 0) {
             exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(f.retryAfterMs(), retryAfterCapMs));
         } else {

@@ -158,9 +158,10 @@ public class DeliveryStore {
     /** The delivery, if it is still pending and claimed by this instance. */
     public Optional<StoredDelivery> loadClaimed(long id) {
         List<StoredDelivery> rows = jdbc.query(
-                "SELECT d.id, d.channel_id, d.status, d.attempts, a.body FROM deliveries d JOIN alerts a ON a.id = d.alert_id "
+                "SELECT d.id, d.channel_id, d.status, d.attempts, a.body, d.created_at FROM deliveries d JOIN alerts a ON a.id = d.alert_id "
                         + "WHERE d.id = ? AND d.status = 'pending' AND d.claimed_by = ?",
-                (rs, i) -> new StoredDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)),
+                (rs, i) -> new StoredDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                        rs.getTimestamp(6).toInstant()),
                 id, instance.id());
         return rows.stream().findFirst();
     }
