@@ -53,6 +53,10 @@ class ObservabilityTest extends RelayTestSupport {
         HttpResponse<String> health = get("/actuator/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(parse(health.body()).path("status").asText()).isEqualTo("UP");
+
+        JsonNode info = parse(get("/actuator/info").body());
+        assertThat(info.path("build").path("artifact").asText()).isEqualTo("alert-relay");
+        assertThat(info.path("build").path("version").asText()).isNotBlank();
     }
 
     @Test
@@ -154,6 +158,10 @@ class ObservabilityTest extends RelayTestSupport {
         assertThat(number(jmx, route, "MaxProcessingTime")).isGreaterThanOrEqualTo(100);
         assertThat(number(jmx, route, "MeanProcessingTime")).isGreaterThan(0);
         assertThat(number(jmx, route, "ExchangesTotal")).isGreaterThanOrEqualTo(number(jmx, route, "ExchangesCompleted"));
+        assertThat(jmx.getAttribute(route, "State")).isEqualTo("Started");
+        // the context MBean the README names, under this test context's management name
+        assertThat(jmx.isRegistered(new ObjectName("org.apache.camel:context=" + camel.getManagementName()
+                + ",type=context,name=\"alert-relay\""))).isTrue();
     }
 
     private HttpResponse<String> get(String path) {
