@@ -6,12 +6,12 @@ import io.alertrelay.alert.Alert;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
@@ -25,36 +25,39 @@ import org.springframework.stereotype.Component;
 public class KafkaPublisher {
 
     private final ProducerTemplate producer;
+    private final CamelContext camel;
     private final ObjectMapper json;
     private final String endpoint;
-    private final long timeoutMs;
 
-    public KafkaPublisher(@Lazy ProducerTemplate producer, ObjectMapper json,
+    public KafkaPublisher(@Lazy ProducerTemplate producer, @Lazy CamelContext camel, ObjectMapper json,
                           @Value("${alert-relay.kafka.topic}") String topic,
                           @Value("${alert-relay.kafka.publish-timeout-ms:10000}") long timeoutMs) {
         this.producer = producer;
+        this.camel = camel;
         this.json = json;
-        this.endpoint = "kafka:" + topic + "?requestRequiredAcks=all";
-        this.timeoutMs = timeoutMs;
+        this.endpoint = "kafka:" + topic + "?requestRequiredAcks=all&deliveryTimeoutMs=" + Math.max(timeoutMs, 1000)
+                + "&requestTimeoutMs=" + Math.min(timeoutMs, 30000);
     }
 
     /** Publishes the alerts and returns the ids under which they will be stored. */
     public List<String> publish(List<Alert> alerts) throws Exception {
         List<String> ids = new ArrayList<>(alerts.size());
-        List<CompletableFuture<Object>> acks = new ArrayList<>(alerts.size());
+        List<Message> records = new ArrayList<>(alerts.size());
         for (Alert a : alerts) {
             // the id travels with the record, so a retried POST or a re-read record stays one alert
             String id = a.clientId() != null ? a.clientId() : UUID.randomUUID().toString();
             ids.add(id);
-            acks.add(producer.asyncRequestBodyAndHeader(endpoint, json.writeValueAsString(toInput(a, id)),
-                    KafkaConstants.KEY, a.fingerprint()));
+            Message record = new DefaultMessage(camel);
+            record.setHeader(KafkaConstants.KEY, a.fingerprint());
+            record.setBody(json.writeValueAsString(toInput(a, id)));
+            records.add(record);
         }
-        try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka did not acknowledge the alerts: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge the alerts within " + timeoutMs + " ms", e);
+        // one exchange with every record: camel-kafka sends them in this order from one thread (so one
+        // fingerprint's events stay in order on their partition) and returns when all are acknowledged
+        Exchange sent = producer.send(endpoint, exchange -> exchange.getIn().setBody(records));
+        if (sent.getException() != null) {
+            throw new IllegalStateException("Kafka did not acknowledge the alerts: " + sent.getException().getMessage(),
+                    sent.getException());
         }
         return ids;
     }
