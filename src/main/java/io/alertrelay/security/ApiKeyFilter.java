@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
@@ -35,12 +36,27 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     private static final String HOW = "send an API key as \"Authorization: Bearer <key>\" or \"X-API-Key: <key>\"";
     private static final Pattern PREVIEW = Pattern.compile("/channels/[^/]+/preview");
 
-    private final ApiKeys keys;
+    private final ObjectProvider<ApiKeys> keyProvider;
     private final ObjectMapper json;
+    private volatile ApiKeys keys;
 
-    public ApiKeyFilter(ApiKeys keys, ObjectMapper json) {
-        this.keys = keys;
+    /**
+     * ApiKeys is looked up on the first request: filters are created while the web server is set up,
+     * and the keys (with the database behind them) should start with the other beans, so a refused
+     * startup reads as one line and not as a failed Tomcat.
+     */
+    public ApiKeyFilter(ObjectProvider<ApiKeys> keys, ObjectMapper json) {
+        this.keyProvider = keys;
         this.json = json;
+    }
+
+    private ApiKeys keys() {
+        ApiKeys k = keys;
+        if (k == null) {
+            k = keyProvider.getObject();
+            keys = k;
+        }
+        return k;
     }
 
     @Override
@@ -48,7 +64,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         String path = pathOf(request);
         Optional<Scope> needed = required(request.getMethod(), path);
-        if (needed.isEmpty() || !keys.enabled()) {
+        if (needed.isEmpty() || !keys().enabled()) {
             chain.doFilter(new WithoutKeyHeaders(request), response);
             return;
         }
@@ -57,7 +73,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             refuse(response, 401, "Bearer realm=\"alert-relay\"", "unauthorized", "an API key is required: " + HOW);
             return;
         }
-        Optional<ApiKeys.Principal> principal = keys.authenticate(presented);
+        Optional<ApiKeys.Principal> principal = keys().authenticate(presented);
         if (principal.isEmpty()) {
             refuse(response, 401, "Bearer realm=\"alert-relay\", error=\"invalid_token\"", "unauthorized",
                     "the API key is unknown or revoked: " + HOW);
