@@ -57,6 +57,8 @@ public class DeliveryFailures implements Processor {
     @Override
     public void process(Exchange exchange) {
         Failure f = failure(exchange);
+        LOG.warn("Delivery {} to channel '{}': attempt {} failed: {} {}", exchange.getProperty(Deliveries.DELIVERY_ID),
+                exchange.getProperty(Deliveries.CHANNEL_ID), exchange.getProperty(Deliveries.ATTEMPT), f.type(), f.message());
         flow.attemptFailed(exchange.getProperty(Deliveries.CHANNEL_ID, String.class), f, exchange.getException());
         if (f.retryAfterMs() >= 0) {
             exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, Math.min(f.retryAfterMs(), retryAfterCapMs));
