@@ -38,6 +38,11 @@ public record Alert(
         return Severity.parse(severity).orElse(Severity.MEDIUM);
     }
 
+    public Alert withClientId(String newClientId) {
+        return new Alert(id, newClientId, title, message, severity, status, reason, type, fingerprint, source,
+                project, url, occurredAt, firstSeen, lastSeen, eventCount, labels, details, receivedAt);
+    }
+
     public Alert withId(String newId, Instant received) {
         return new Alert(newId, clientId, title, message, severity, status, reason, type, fingerprint, source,
                 project, url, occurredAt, firstSeen, lastSeen, eventCount, labels, details, received);

@@ -116,9 +116,46 @@ public final class Channel {
         return out;
     }
 
-    /** Every secret value of this channel, so messages and previews can blank them out. */
+    /**
+     * Every secret value of this channel, so messages and previews can blank them out, longest first.
+     * A secret URL (a chat webhook) is a secret in its parts too: a proxy's error page may echo just its
+     * path, so the path and each long path segment or query value are listed as well.
+     */
     public List<String> secretValues() {
-        return kind.params().stream().filter(Param::secret).map(p -> string(p.name()))
-                .filter(s -> s != null && !s.isEmpty()).toList();
+        Set<String> out = new java.util.HashSet<>();
+        for (Param p : kind.params()) {
+            String value = p.secret() ? string(p.name()) : null;
+            if (value == null || value.isEmpty()) {
+                continue;
+            }
+            out.add(value);
+            if (p.type() == Param.Type.URL) {
+                out.addAll(urlParts(value));
+            }
+        }
+        return out.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
+    }
+
+    private static List<String> urlParts(String url) {
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+        List<String> parts = new java.util.ArrayList<>();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String query = uri.getRawQuery();
+        String tail = path + (query == null ? "" : "?" + query);
+        if (tail.length() > 1) {
+            parts.add(tail);
+        }
+        // tokens are long; short words like "services" or "api" would mask harmless text
+        for (String piece : tail.split("[/?&=]")) {
+            if (piece.length() >= 16) {
+                parts.add(piece);
+            }
+        }
+        return parts;
     }
 }

@@ -39,7 +39,8 @@ public class Deliveries {
     public void start(Exchange exchange) throws Exception {
         long id = exchange.getMessage().getBody(Long.class);
         exchange.setProperty(DELIVERY_ID, id);
-        Optional<StoredDelivery> row = store.loadClaimed(id);
+        // the row may have waited in the queue for a while: make sure it is still ours, and for a full lease
+        Optional<StoredDelivery> row = store.renew(id) ? store.loadClaimed(id) : Optional.empty();
         if (row.isEmpty()) {
             exchange.getMessage().setBody(null);
             return;

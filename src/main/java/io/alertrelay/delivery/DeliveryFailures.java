@@ -60,6 +60,8 @@ public class DeliveryFailures implements Processor {
     @Override
     public void process(Exchange exchange) {
         Failure f = failure(exchange);
+        LOG.warn("Delivery {} to channel '{}': attempt {} failed: {} {}", exchange.getProperty(Deliveries.DELIVERY_ID),
+                exchange.getProperty(Deliveries.CHANNEL_ID), exchange.getProperty(Deliveries.ATTEMPT), f.type(), f.message());
         flow.attemptFailed(exchange.getProperty(Deliveries.CHANNEL_ID, String.class), f, exchange.getException());
         metrics.attemptFailed(exchange, f.type());
         if (f.retryAfterMs() >= 0) {

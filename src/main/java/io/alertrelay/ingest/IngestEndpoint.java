@@ -11,6 +11,7 @@ import io.alertrelay.alert.AlertmanagerMapper;
 import io.alertrelay.alert.FieldError;
 import io.alertrelay.alert.InvalidAlertException;
 import io.alertrelay.delivery.DeliveryQueue;
+import io.alertrelay.kafka.KafkaPublisher;
 import io.alertrelay.store.AlertStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,33 +42,45 @@ public class IngestEndpoint {
     private final DeliveryQueue queue;
     private final ObjectMapper json;
     private final RelayProperties props;
+    private final ObjectProvider<KafkaPublisher> kafka;
+    private final boolean kafkaMode;
 
     public IngestEndpoint(AlertParser parser, AlertmanagerMapper alertmanager, AlertStore store, DeliveryQueue queue,
-                          ObjectMapper json, RelayProperties props) {
+                          ObjectMapper json, RelayProperties props, ObjectProvider<KafkaPublisher> kafka,
+                          @Value("${alert-relay.ingest.mode:database}") String mode) {
         this.parser = parser;
         this.alertmanager = alertmanager;
         this.store = store;
         this.queue = queue;
         this.json = json;
         this.props = props;
+        this.kafka = kafka;
+        if (!mode.equals("database") && !mode.equals("kafka")) {
+            throw new IllegalStateException("alert-relay.ingest.mode must be database or kafka, got \"" + mode + "\"");
+        }
+        this.kafkaMode = mode.equals("kafka");
     }
 
     /** POST /alerts: one alert or an array of them. */
-    public void alerts(Exchange exchange) {
+    public void alerts(Exchange exchange) throws Exception {
         handle(exchange, root -> withIdempotencyKey(parser.parseAlerts(root, props.getIngest().getMaxBatch()), exchange));
     }
 
     /** POST /alerts/alertmanager: Prometheus Alertmanager's webhook payload, version 4. */
-    public void alertmanager(Exchange exchange) {
+    public void alertmanager(Exchange exchange) throws Exception {
         handle(exchange, root -> alertmanager.map(root, props.getIngest().getMaxBatch()));
     }
 
-    private void handle(Exchange exchange, Function<JsonNode, List<Alert>> toAlerts) {
+    private void handle(Exchange exchange, Function<JsonNode, List<Alert>> toAlerts) throws Exception {
         Message msg = exchange.getMessage();
         try {
             checkContentType(msg);
             byte[] body = readBody(msg);
             List<Alert> alerts = toAlerts.apply(parser.readTree(body));
+            if (kafkaMode) {
+                respond(exchange, 202, queued(kafka.getObject().publish(alerts)));
+                return;
+            }
             List<AlertStore.Accepted> accepted = store.store(alerts);
             queue.wake();
             respond(exchange, 202, accepted(accepted));
@@ -91,9 +106,7 @@ public class IngestEndpoint {
         if (a.clientId() != null && !a.clientId().equals(key)) {
             throw InvalidAlertException.of(List.of(new FieldError("Idempotency-Key", "differs from the alert's \"id\"")));
         }
-        return List.of(new Alert(a.id(), key, a.title(), a.message(), a.severity(), a.status(), a.reason(), a.type(),
-                a.fingerprint(), a.source(), a.project(), a.url(), a.occurredAt(), a.firstSeen(), a.lastSeen(),
-                a.eventCount(), a.labels(), a.details(), a.receivedAt()));
+        return List.of(a.withClientId(key));
     }
 
     private static void checkContentType(Message msg) {
@@ -134,6 +147,16 @@ public class IngestEndpoint {
     private static InvalidAlertException tooLarge(int limit) {
         return new InvalidAlertException(413, "payload_too_large", "request body exceeds " + limit + " bytes",
                 List.of(new FieldError("$", "request body exceeds " + limit + " bytes")));
+    }
+
+    /** In kafka mode the ids are those the alerts will be stored under once consumed. */
+    private ObjectNode queued(List<String> ids) {
+        ObjectNode out = json.createObjectNode();
+        out.put("accepted", ids.size());
+        out.put("queued", "kafka");
+        ArrayNode list = out.putArray("ids");
+        ids.forEach(list::add);
+        return out;
     }
 
     private ObjectNode accepted(List<AlertStore.Accepted> accepted) {

@@ -132,7 +132,11 @@ public class DeliveryStore {
         return claimed;
     }
 
-    /** Extends this instance's lease at every attempt, so a long retry sequence is not taken over. */
+    /**
+     * Extends this instance's lease when a worker starts a delivery and at every retry, so that neither
+     * a wait in the queue nor a long retry sequence lets another instance take it over. Fails when
+     * another instance already has.
+     */
     public boolean renew(long id) {
         Timestamp lease = Timestamp.from(Instant.now().plusSeconds(props.getDelivery().getLeaseSeconds()));
         return jdbc.update("UPDATE deliveries SET lease_until = ? WHERE id = ? AND claimed_by = ? AND status = 'pending'",
