@@ -20,6 +20,7 @@ COPY --from=build /src/target/alert-relay.jar /app/alert-relay.jar
 COPY application.yaml /app/application.yaml
 COPY routes /app/routes
 USER relay
+# listening beyond loopback needs an API key: pass ALERT_RELAY_SECURITY_BOOTSTRAP_ADMIN_KEY (see README, API keys)
 ENV SERVER_ADDRESS=0.0.0.0 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 EXPOSE 8080
