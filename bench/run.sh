@@ -31,7 +31,7 @@ PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail 
 RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-}
 RELAY_OPTS=${RELAY_OPTS:-}
 RESULTS=${RESULTS:-$ROOT/bench/results}
-JAR=$ROOT/target/alert-relay.jar
+JAR=${JAR:-$ROOT/target/alert-relay.jar}
 
 WORK=$(mktemp -d /tmp/alert-relay-bench.XXXXXX)
 PIDS=()
