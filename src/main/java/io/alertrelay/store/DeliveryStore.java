@@ -118,18 +118,22 @@ public class DeliveryStore {
                 return ids;
             });
         }
-        // H2 has no SKIP LOCKED; a conditional update per row makes sure only one claimer wins each row
-        List<Long> candidates = jdbc.queryForList(select, Long.class, args.toArray());
-        List<Long> claimed = new ArrayList<>(candidates.size());
-        for (Long id : candidates) {
-            int n = jdbc.update("UPDATE deliveries SET claimed_by = ?, lease_until = ?, updated_at = ? "
-                    + "WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)",
-                    instance.id(), lease, nowTs, id, nowTs);
-            if (n == 1) {
-                claimed.add(id);
+        // H2 has no SKIP LOCKED; a conditional update per row makes sure only one claimer wins each row.
+        // One transaction for the batch: with WRITE_DELAY=0 every commit writes to the file, and a
+        // commit per row made claiming, not sending, the limit of the delivery rate.
+        return tx.execute(status -> {
+            List<Long> candidates = jdbc.queryForList(select, Long.class, args.toArray());
+            List<Long> claimed = new ArrayList<>(candidates.size());
+            for (Long id : candidates) {
+                int n = jdbc.update("UPDATE deliveries SET claimed_by = ?, lease_until = ?, updated_at = ? "
+                        + "WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)",
+                        instance.id(), lease, nowTs, id, nowTs);
+                if (n == 1) {
+                    claimed.add(id);
+                }
             }
-        }
-        return claimed;
+            return claimed;
+        });
     }
 
     /**

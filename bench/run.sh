@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# Benchmark: alert-relay against Prometheus Alertmanager 0.25 on this machine, loopback only.
+#
+#   bench/run.sh                       # relay (H2 file, durable) then Alertmanager, then the ratios
+#   DB=postgres bench/run.sh           # the relay on a throw-away local PostgreSQL instead of H2
+#   SYSTEMS=relay RELAY_OPTS="--alert-relay.delivery.workers=16" bench/run.sh
+#
+# Each system gets: a warm-up (WARMUP s, not measured), a closed-loop phase (CONNECTIONS connections
+# sending as fast as they are answered, DURATION s), then an open-loop phase at RATE alerts/s
+# (DURATION s). After each phase the script waits for the deliveries to drain (DRAIN_MAX s at most).
+# One alert per request, one webhook notification expected per alert (CHANNELS webhook channels on
+# the relay, CHANNELS receivers on Alertmanager: CHANNELS notifications per alert).
+# Everything started here is stopped on exit (KEEP=1 keeps the raw files). Results: a table on stdout
+# and in $RESULTS/<time>.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${DURATION:-30}
+WARMUP=${WARMUP:-10}
+CONNECTIONS=${CONNECTIONS:-16}
+RATE=${RATE:-500}
+CHANNELS=${CHANNELS:-1}
+DRAIN_MAX=${DRAIN_MAX:-120}
+DB=${DB:-h2}
+SYSTEMS=${SYSTEMS:-relay alertmanager}
+SINK_PORT=${SINK_PORT:-18090}
+RELAY_PORT=${RELAY_PORT:-18080}
+AM_PORT=${AM_PORT:-19093}
+PG_PORT=${PG_PORT:-15432}
+PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-}
+RELAY_OPTS=${RELAY_OPTS:-}
+RESULTS=${RESULTS:-$ROOT/bench/results}
+JAR=${JAR:-$ROOT/target/alert-relay.jar}
+
+WORK=$(mktemp -d /tmp/alert-relay-bench.XXXXXX)
+PIDS=()
+PG_STARTED=
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    # give the relay its shutdown; then insist
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [[ -n $PG_STARTED ]]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  if [[ -n ${KEEP:-} ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+wait_http() { # url what seconds
+  local i
+  for i in $(seq 1 $(($3 * 4))); do
+    if curl -s -o /dev/null -m 2 "$1"; then return 0; fi
+    sleep 0.25
+  done
+  log "$2 did not come up within $3 s"; return 1
+}
+
+sink_unique() { curl -s -m 5 "http://127.0.0.1:$SINK_PORT/control/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["unique"])'; }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+vm_hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+# Runs one phase against a system; prints its JSON line (see analyze.py) on stdout.
+PHASE_NO=0
+phase() { # system pid port path format name rate seconds phase-number
+  local system=$1 pid=$2 port=$3 path=$4 format=$5 name=$6 rate=$7 seconds=$8 num=$9
+  local load_out sink_out load0 cpu0 cpu1 summary accepted got last stable waited
+  load_out="$WORK/load-$num.txt"; sink_out="$WORK/sink-$num.txt"
+  load0=$(cut -d' ' -f1-3 /proc/loadavg)
+  cpu0=$(cpu_ticks "$pid")
+  log "$system: $name ($( [[ $rate == 0 ]] && echo "$CONNECTIONS connections, closed loop" || echo "$rate alerts/s, open loop"), ${seconds}s; loadavg $load0)"
+  summary=$(java -cp "$WORK/classes" Bench load "$port" "$path" "$format" "$num" "$CONNECTIONS" "$seconds" "$rate" "$load_out")
+  log "$system: load done: $summary"
+  accepted=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["ok"])' "$summary")
+  # drain: until every accepted alert has arrived, or nothing arrives for 15 s, or DRAIN_MAX s
+  last=-1; stable=0; waited=0
+  while :; do
+    got=$(sink_unique)
+    [[ $got -ge $accepted ]] && break
+    if [[ $got == "$last" ]]; then stable=$((stable + 1)); else stable=0; fi
+    if [[ $stable -ge 15 || $waited -ge $DRAIN_MAX ]]; then
+      log "$system: stopped waiting with $got of $accepted delivered"; break
+    fi
+    last=$got; sleep 1; waited=$((waited + 1))
+  done
+  cpu1=$(cpu_ticks "$pid")
+  curl -s -m 30 "http://127.0.0.1:$SINK_PORT/control/dump?file=$sink_out" >/dev/null
+  python3 "$ROOT/bench/analyze.py" "$load_out" "$sink_out" "$name" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+r.update(system=sys.argv[1], rate=float(sys.argv[2]), peak_rss_mb=int(sys.argv[3]),
+         cpu_s=(int(sys.argv[5]) - int(sys.argv[4])) / 100.0, loadavg_before=sys.argv[6])
+print(json.dumps(r))' "$system" "$rate" "$(vm_hwm_mb "$pid")" "$cpu0" "$cpu1" "$load0"
+}
+
+run_phases() { # system pid port path format
+  local r
+  # tokens are bench-<phase number>-<seq>: unique across phases and systems
+  PHASE_NO=$((PHASE_NO + 3))
+  phase "$@" warmup 0 "$WARMUP" $((PHASE_NO - 2)) >/dev/null
+  r=$(phase "$@" max 0 "$DURATION" $((PHASE_NO - 1))); echo "$r" >>"$WORK/results.jsonl"; log "$r"
+  r=$(phase "$@" "rate-$RATE" "$RATE" "$DURATION" "$PHASE_NO"); echo "$r" >>"$WORK/results.jsonl"; log "$r"
+}
+
+# ------------------------------------------------------------------ tools and build
+for tool in java javac curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 1; }
+done
+if [[ " $SYSTEMS " == *" alertmanager "* ]] && ! command -v prometheus-alertmanager >/dev/null; then
+  echo "bench: prometheus-alertmanager is missing: apt-get update && apt-get install -y prometheus-alertmanager" >&2
+  exit 1
+fi
+if [[ ! -f $JAR ]]; then
+  log "building $JAR"
+  (cd "$ROOT" && flock /tmp/mvn.lock mvn -B -q -DskipTests package)
+fi
+mkdir -p "$WORK/classes" "$RESULTS"
+javac -d "$WORK/classes" "$ROOT/bench/Bench.java"
+
+# ------------------------------------------------------------------ sink, and the sink alone
+java -cp "$WORK/classes" Bench sink "$SINK_PORT" >"$WORK/sink.log" 2>&1 &
+SINK_PID=$!; PIDS+=("$SINK_PID")
+wait_http "http://127.0.0.1:$SINK_PORT/control/stats" sink 20
+log "sink alone (5 s, relay-shaped bodies, $CONNECTIONS connections), to show it is not the bottleneck"
+SINK_ALONE=$(java -cp "$WORK/classes" Bench load "$SINK_PORT" /selftest relay 0 "$CONNECTIONS" 5 0 "$WORK/selftest.txt")
+log "sink alone: $SINK_ALONE"
+curl -s "http://127.0.0.1:$SINK_PORT/control/dump?file=$WORK/selftest-sink.txt" >/dev/null
+
+# ------------------------------------------------------------------ relay
+start_postgres() {
+  mkdir -p "$WORK/pg"; chown postgres "$WORK" "$WORK/pg"; chmod 755 "$WORK"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/log.txt" -w \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK/pg" start >/dev/null
+  PG_STARTED=1
+  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc 'CREATE DATABASE relay' >/dev/null
+}
+
+if [[ " $SYSTEMS " == *" relay "* ]]; then
+  mkdir -p "$WORK/relay"
+  if [[ $DB == postgres ]]; then
+    start_postgres
+    DS="  datasource:
+    url: jdbc:postgresql://127.0.0.1:$PG_PORT/relay
+    username: postgres
+    password: \"\""
+  else
+    DS="  datasource:
+    url: jdbc:h2:file:$WORK/relay/data/alert-relay;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
+  fi
+  {
+    echo "server:"
+    echo "  address: 127.0.0.1"
+    echo "  port: $RELAY_PORT"
+    echo "spring:"
+    echo "$DS"
+    echo "alert-relay:"
+    echo "  channels:"
+    for i in $(seq 1 "$CHANNELS"); do
+      echo "    - id: sink-$i"
+      echo "      kind: webhook"
+      echo "      config:"
+      echo "        url: http://127.0.0.1:$SINK_PORT/relay/sink-$i"
+    done
+  } >"$WORK/relay/application.yaml"
+  log "relay: starting ($DB) with $WORK/relay/application.yaml ${RELAY_OPTS:+and $RELAY_OPTS}"
+  # shellcheck disable=SC2086
+  (cd "$WORK/relay" && exec java $RELAY_JAVA_OPTS -jar "$JAR" $RELAY_OPTS >"$WORK/relay/relay.log" 2>&1) &
+  RELAY_PID=$!; PIDS+=("$RELAY_PID")
+  # up when the ingest route itself answers: an empty alert is refused with 400 and stores nothing
+  for i in $(seq 1 240); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -X POST -H 'Content-Type: application/json' -d '{}' \
+      "http://127.0.0.1:$RELAY_PORT/alerts" || true)
+    [[ $code == 400 ]] && break
+    kill -0 "$RELAY_PID" 2>/dev/null || { tail -30 "$WORK/relay/relay.log" >&2; exit 1; }
+    [[ $i == 240 ]] && { log "relay did not come up"; tail -30 "$WORK/relay/relay.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  run_phases relay "$RELAY_PID" "$RELAY_PORT" /alerts relay
+  grep -E ' (WARN|ERROR) ' "$WORK/relay/relay.log" | tail -5 >&2 || true
+  kill "$RELAY_PID"; wait "$RELAY_PID" 2>/dev/null || true
+fi
+
+# ------------------------------------------------------------------ Alertmanager
+if [[ " $SYSTEMS " == *" alertmanager "* ]]; then
+  mkdir -p "$WORK/am"
+  {
+    echo "route:"
+    echo "  receiver: sink-1"
+    echo "  group_by: ['...']"
+    echo "  group_wait: 0s"
+    echo "  group_interval: 1m"
+    echo "  repeat_interval: 24h"
+    if [[ $CHANNELS -gt 1 ]]; then
+      echo "  routes:"
+      for i in $(seq 1 "$CHANNELS"); do
+        echo "    - receiver: sink-$i"
+        echo "      continue: true"
+      done
+    fi
+    echo "receivers:"
+    for i in $(seq 1 "$CHANNELS"); do
+      echo "  - name: sink-$i"
+      echo "    webhook_configs:"
+      echo "      - url: http://127.0.0.1:$SINK_PORT/am/sink-$i"
+      echo "        send_resolved: false"
+    done
+  } >"$WORK/am/alertmanager.yml"
+  log "alertmanager: starting $(prometheus-alertmanager --version 2>&1 | head -1)"
+  prometheus-alertmanager --config.file="$WORK/am/alertmanager.yml" --storage.path="$WORK/am/data" \
+    --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= --log.level=warn >"$WORK/am/am.log" 2>&1 &
+  AM_PID=$!; PIDS+=("$AM_PID")
+  wait_http "http://127.0.0.1:$AM_PORT/-/ready" alertmanager 30
+  run_phases alertmanager "$AM_PID" "$AM_PORT" /api/v2/alerts am
+  kill "$AM_PID"; wait "$AM_PID" 2>/dev/null || true
+fi
+
+# ------------------------------------------------------------------ report
+STAMP=$(date +%Y%m%d-%H%M%S)
+python3 "$ROOT/bench/report.py" "$WORK/results.jsonl" "$SINK_ALONE" \
+  "DURATION=$DURATION s, WARMUP=$WARMUP s, CONNECTIONS=$CONNECTIONS, RATE=$RATE/s, CHANNELS=$CHANNELS, DB=$DB, RELAY_OPTS='$RELAY_OPTS', RELAY_JAVA_OPTS='$RELAY_JAVA_OPTS'" \
+  | tee "$RESULTS/$STAMP.md"
+log "written to $RESULTS/$STAMP.md"
