@@ -52,6 +52,14 @@ public class ChannelRegistry {
 
     public Collection<Channel> all() { return channels.values(); }
 
+    /**
+     * Swaps in a new, already validated set of channels (config reload). Deliveries in flight keep the
+     * Channel they started with; the next claim of a delivery sees the new one.
+     */
+    public void replace(Map<String, Channel> validated) {
+        this.channels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(validated));
+    }
+
     public Optional<Channel> find(String id) { return Optional.ofNullable(channels.get(id)); }
 
     public Set<String> kindNames() { return kinds.keySet(); }
