@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
- * The channels of application.yaml, validated once at startup. Any mistake stops startup with one
+ * The channels of application.yaml, validated at startup. Any mistake stops startup with one
  * line naming the channel and the field, because a relay that silently drops a misconfigured
- * channel's alerts is worse than one that does not start.
+ * channel's alerts is worse than one that does not start. POST /admin/reload validates a new
+ * declaration the same way and {@link #replace swaps} it in only if it is valid.
  */
 @Component
 public class ChannelRegistry {
