@@ -31,6 +31,42 @@ public class ApiErrors {
         }
     }
 
+    /** A request parameter or body field the API cannot use; the field is named in the answer. */
+    public static class BadRequest extends RuntimeException {
+        private final String field;
+        private final String code;
+
+        public BadRequest(String field, String message) {
+            this("invalid_parameter", field, message);
+        }
+
+        public BadRequest(String code, String field, String message) {
+            super(message);
+            this.code = code;
+            this.field = field;
+        }
+    }
+
+    /** The resource exists but is not in a state that allows the request (e.g. replaying a sent delivery). */
+    public static class Conflict extends RuntimeException {
+        public Conflict(String message) {
+            super(message);
+        }
+    }
+
+    @ExceptionHandler(BadRequest.class)
+    ResponseEntity<ObjectNode> badRequest(BadRequest e) {
+        // a parameter error names its parameter in the message; other codes carry a complete reason
+        String message = e.field == null || !e.code.equals("invalid_parameter") ? e.getMessage() : e.field + ": " + e.getMessage();
+        List<FieldError> errors = e.field == null ? List.of() : List.of(new FieldError(e.field, e.getMessage()));
+        return ResponseEntity.badRequest().body(body(e.code, message, errors));
+    }
+
+    @ExceptionHandler(Conflict.class)
+    ResponseEntity<ObjectNode> conflict(Conflict e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(body("conflict", e.getMessage(), List.of()));
+    }
+
     @ExceptionHandler(InvalidAlertException.class)
     ResponseEntity<ObjectNode> invalid(InvalidAlertException e) {
         return ResponseEntity.status(e.status()).body(body(e.code(), e.getMessage(), e.errors()));

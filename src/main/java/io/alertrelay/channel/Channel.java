@@ -50,6 +50,28 @@ public final class Channel {
     public boolean enabled() { return enabled; }
     public RateLimit rateLimit() { return rateLimit; }
 
+    /** The match rule as declared (kebab-case keys, as in application.yaml); only the given conditions. */
+    public Map<String, Object> matchRule() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (minSeverity != null) {
+            out.put("min-severity", minSeverity.wire());
+        }
+        putIfAny(out, "types", types);
+        putIfAny(out, "reasons", reasons);
+        putIfAny(out, "statuses", statuses);
+        putIfAny(out, "projects", projects);
+        if (!labels.isEmpty()) {
+            out.put("labels", new java.util.TreeMap<>(labels));
+        }
+        return out;
+    }
+
+    private static void putIfAny(Map<String, Object> out, String key, Set<String> values) {
+        if (!values.isEmpty()) {
+            out.put(key, values.stream().sorted().toList());
+        }
+    }
+
     /** All given conditions must hold; an empty condition matches everything. */
     public boolean matches(Alert a) {
         if (minSeverity != null && !a.severityLevel().atLeast(minSeverity)) {

@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
- * The channels of application.yaml, validated once at startup. Any mistake stops startup with one
+ * The channels of application.yaml, validated at startup. Any mistake stops startup with one
  * line naming the channel and the field, because a relay that silently drops a misconfigured
- * channel's alerts is worse than one that does not start.
+ * channel's alerts is worse than one that does not start. POST /admin/reload validates a new
+ * declaration the same way and {@link #replace swaps} it in only if it is valid.
  */
 @Component
 public class ChannelRegistry {
@@ -51,6 +52,14 @@ public class ChannelRegistry {
     }
 
     public Collection<Channel> all() { return channels.values(); }
+
+    /**
+     * Swaps in a new, already validated set of channels (config reload). Deliveries in flight keep the
+     * Channel they started with; the next claim of a delivery sees the new one.
+     */
+    public void replace(Map<String, Channel> validated) {
+        this.channels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(validated));
+    }
 
     public Optional<Channel> find(String id) { return Optional.ofNullable(channels.get(id)); }
 

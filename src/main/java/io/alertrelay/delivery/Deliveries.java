@@ -21,6 +21,8 @@ public class Deliveries {
     public static final String ATTEMPT = "attempt";
     /** When the delivery was accepted (deliveries.created_at), for the accept-to-sent latency metric. */
     public static final String ACCEPTED_AT = "acceptedAt";
+    static final String ATTEMPT_STARTED = "attemptStartedNanos";
+    public static final String RESPONSE_MS = "responseMs";
 
     private final DeliveryStore store;
     private final ChannelRegistry channels;
@@ -65,6 +67,7 @@ public class Deliveries {
         // counted here, not from Camel's redelivery header, because kind routes clear message headers
         int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
         exchange.setProperty(ATTEMPT, attempt);
+        exchange.setProperty(ATTEMPT_STARTED, System.nanoTime());
         if (attempt > 1) {
             store.renew(exchange.getProperty(DELIVERY_ID, Long.class));
         }
@@ -74,6 +77,16 @@ public class Deliveries {
                     + "' is no longer configured");
         }
         return ctx;
+    }
+
+    /**
+     * After a successful dispatch: how long the successful attempt took (payload, request and answer),
+     * for the channel's mean response time. Earlier failed tries and backoff waits are not counted.
+     */
+    public void succeeded(Exchange exchange) {
+        Long started = exchange.getProperty(ATTEMPT_STARTED, Long.class);
+        long ms = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
+        exchange.setProperty(RESPONSE_MS, ms);
     }
 
     /** The otherwise branch of the dispatch choice. */

@@ -123,6 +123,16 @@ public class FlowControl {
         }
     }
 
+    /**
+     * After a config reload: rate limiters are rebuilt from the new limits on first use, and the breakers
+     * of channels that are gone are dropped. The breakers of channels that stay keep what they learnt
+     * about their target.
+     */
+    public void channelsReplaced(Set<String> channelIds) {
+        limiters.clear();
+        breakers.keySet().retainAll(channelIds);
+    }
+
     /** Channels that cannot send right now, so the claim query leaves their rows alone. */
     public Set<String> pausedChannels() {
         return breakers.entrySet().stream().filter(e -> e.getValue().getState() == CircuitBreaker.State.OPEN)

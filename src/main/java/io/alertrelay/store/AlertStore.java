@@ -43,13 +43,21 @@ public class AlertStore {
         return tx.execute(status -> {
             List<Accepted> out = new ArrayList<>(alerts.size());
             for (Alert a : alerts) {
-                out.add(storeOne(a));
+                out.add(storeOne(a, channels.matching(a)));
             }
             return out;
         });
     }
 
-    private Accepted storeOne(Alert incoming) {
+    /**
+     * Stores an alert with one delivery to the given channel only, whatever its match rule says: how a
+     * test alert reaches exactly the channel under test.
+     */
+    public Accepted storeFor(Alert alert, Channel channel) {
+        return tx.execute(status -> storeOne(alert, List.of(channel)));
+    }
+
+    private Accepted storeOne(Alert incoming, List<Channel> targets) {
         if (incoming.clientId() != null) {
             List<String> existing = jdbc.queryForList("SELECT id FROM alerts WHERE client_id = ?", String.class,
                     incoming.clientId());
@@ -77,7 +85,7 @@ public class AlertStore {
             return new Accepted(id, true, List.of());
         }
         List<Long> ids = new ArrayList<>();
-        for (Channel c : channels.matching(alert)) {
+        for (Channel c : targets) {
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(con -> {
                 PreparedStatement ps = con.prepareStatement(

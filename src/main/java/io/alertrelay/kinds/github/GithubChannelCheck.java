@@ -1,8 +1,10 @@
 package io.alertrelay.kinds.github;
 
 import io.alertrelay.channel.Channel;
+import io.alertrelay.channel.ChannelCheck;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.channel.InvalidChannelConfigException;
+import java.util.Collection;
 import org.springframework.stereotype.Component;
 
 /**
@@ -11,14 +13,23 @@ import org.springframework.stereotype.Component;
  * delivery runs. It cannot live in the builder: ChannelRegistry is built from the builders.
  */
 @Component
-public class GithubChannelCheck {
+public class GithubChannelCheck implements ChannelCheck {
 
     public GithubChannelCheck(ChannelRegistry registry) {
         check(registry);
     }
 
+    @Override
+    public void check(Collection<Channel> channels) {
+        checkAll(channels);
+    }
+
     static void check(ChannelRegistry registry) {
-        for (Channel c : registry.all()) {
+        checkAll(registry.all());
+    }
+
+    private static void checkAll(Collection<Channel> channels) {
+        for (Channel c : channels) {
             if (GithubPayload.KIND.equals(c.kind())) {
                 try {
                     GithubRepository.parse(c.string("repository"));

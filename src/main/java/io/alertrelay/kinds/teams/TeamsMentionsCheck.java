@@ -1,8 +1,10 @@
 package io.alertrelay.kinds.teams;
 
 import io.alertrelay.channel.Channel;
+import io.alertrelay.channel.ChannelCheck;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.channel.InvalidChannelConfigException;
+import java.util.Collection;
 import org.springframework.stereotype.Component;
 
 /**
@@ -10,10 +12,15 @@ import org.springframework.stereotype.Component;
  * so Teams channels are checked once more at startup.
  */
 @Component
-class TeamsMentionsCheck {
+class TeamsMentionsCheck implements ChannelCheck {
 
     TeamsMentionsCheck(ChannelRegistry channels) {
-        for (Channel c : channels.all()) {
+        check(channels.all());
+    }
+
+    @Override
+    public void check(Collection<Channel> channels) {
+        for (Channel c : channels) {
             if (!"teams".equals(c.kind())) {
                 continue;
             }

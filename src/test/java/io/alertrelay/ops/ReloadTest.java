@@ -1,0 +1,116 @@
+package io.alertrelay.ops;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * POST /admin/reload against a real config file (spring.config.additional-location, see OpsTestSupport)
+ * that the test rewrites, as an operator edits application.yaml.
+ */
+class ReloadTest extends OpsTestSupport {
+
+    private static final String EXTRA = """
+                - id: ops-reloaded
+                  kind: webhook
+                  match:
+                    labels: {route: ops-reloaded}
+                  config:
+                    url: %s
+            """;
+
+    @AfterEach
+    void backToTheOriginalChannels() {
+        writeReloadFile("# no extra channels\n");
+        assertThat(postEmpty("/admin/reload").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void reloadAddsAChannelRefusesABrokenConfigAndRemovesItWithoutDroppingDeliveriesInFlight() {
+        WIREMOCK.stubFor(post(urlPathEqualTo("/ops/reloaded")).willReturn(aResponse().withStatus(200).withFixedDelay(700)));
+        assertThat(get("/channels/ops-reloaded").statusCode()).isEqualTo(404);
+        assertThat(deliveries(acceptAlert("before reload"))).isZero();
+
+        // add
+        writeReloadFile(opsChannelsPlus("http://localhost:" + WIREMOCK.port() + "/ops/reloaded"));
+        HttpResponse<String> added = postEmpty("/admin/reload");
+        assertThat(added.statusCode()).isEqualTo(200);
+        assertThat(parse(added.body()).path("added")).extracting(JsonNode::asText).containsExactly("ops-reloaded");
+        assertThat(parse(added.body()).path("removed")).isEmpty();
+        assertThat(parse(added.body()).path("channels")).extracting(JsonNode::asText).contains("ops-hook", "ops-reloaded");
+        JsonNode channel = parse(get("/channels/ops-reloaded").body());
+        assertThat(channel.path("config").path("url").asText()).endsWith("/ops/reloaded");
+        assertThat(channel.path("status").path("sentCount").asLong()).isZero();
+        assertThat(channelStatus("ops-reloaded")).as("a status row for the new channel").isNotNull();
+        String first = acceptFor("ops-reloaded", "after reload");
+        assertThat(awaitDelivery(first, "ops-reloaded").get("STATUS")).isEqualTo("sent");
+
+        // a broken file is refused with the reason; the running channel goes on delivering
+        String inFlight = acceptFor("ops-reloaded", "in flight during a broken reload");
+        awaitRequest("in flight during a broken reload");
+        writeReloadFile(opsChannelsPlus("hooks.example.com/no-scheme"));
+        HttpResponse<String> refused = postEmpty("/admin/reload");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        JsonNode reason = parse(refused.body());
+        assertThat(reason.path("error").asText()).isEqualTo("invalid_config");
+        assertThat(reason.path("message").asText()).isEqualTo(
+                "channel 'ops-reloaded': config.url must be an absolute http(s) URL, got \"hooks.example.com/no-scheme\"");
+        assertThat(awaitDelivery(inFlight, "ops-reloaded").get("STATUS")).isEqualTo("sent");
+        assertThat(parse(get("/channels/ops-reloaded").body()).path("config").path("url").asText()).endsWith("/ops/reloaded");
+        String afterRefusal = acceptFor("ops-reloaded", "after the refused reload");
+        assertThat(awaitDelivery(afterRefusal, "ops-reloaded").get("STATUS")).isEqualTo("sent");
+
+        writeReloadFile("alert-relay:\n  channels:\n    - id: [unclosed\n");
+        HttpResponse<String> unreadable = postEmpty("/admin/reload");
+        assertThat(unreadable.statusCode()).isEqualTo(400);
+        assertThat(parse(unreadable.body()).path("message").asText()).startsWith("cannot read the configuration");
+        assertThat(unreadable.body()).doesNotContain("\\n\\tat ");
+        assertThat(get("/channels/ops-reloaded").statusCode()).isEqualTo(200);
+
+        // remove, while one of its deliveries is on the wire
+        String removedInFlight = acceptFor("ops-reloaded", "in flight during removal");
+        awaitRequest("in flight during removal");
+        writeReloadFile("# no extra channels\n");
+        HttpResponse<String> removed = postEmpty("/admin/reload");
+        assertThat(removed.statusCode()).isEqualTo(200);
+        assertThat(parse(removed.body()).path("removed")).extracting(JsonNode::asText).containsExactly("ops-reloaded");
+        assertThat(awaitDelivery(removedInFlight, "ops-reloaded").get("STATUS")).as("not dropped").isEqualTo("sent");
+        assertThat(get("/channels/ops-reloaded").statusCode()).isEqualTo(404);
+        assertThat(deliveries(acceptAlert("after removal"))).isZero();
+        assertThat(get("/channels/ops-hook").statusCode()).isEqualTo(200);
+    }
+
+    private String acceptAlert(String title) {
+        return acceptFor("ops-reloaded", title);
+    }
+
+    private int deliveries(String alertId) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM deliveries WHERE alert_id = ?", Integer.class, alertId);
+    }
+
+    private void awaitRequest(String title) {
+        await("the request of \"" + title + "\" to reach the target", () -> !WIREMOCK.findAll(
+                postRequestedFor(urlPathEqualTo("/ops/reloaded")).withRequestBody(containing(title))).isEmpty());
+    }
+
+    /** alert-relay.channels is a list, so the file that overrides it repeats the ops channels. */
+    private static String opsChannelsPlus(String url) {
+        try (InputStream in = ReloadTest.class.getResourceAsStream("/application-ops.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).stripTrailing() + "\n" + EXTRA.formatted(url);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
