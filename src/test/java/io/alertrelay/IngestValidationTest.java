@@ -149,8 +149,10 @@ class IngestValidationTest extends RelayTestSupport {
         String id = accept(alert);
         assertThat(awaitDelivery(id, "console").get("status")).isEqualTo("sent");
         JsonNode stored = parse(jdbc.queryForObject("SELECT body FROM alerts WHERE id = ?", String.class, id));
-        assertThat(stored.path("title").asText()).isEqualTo(hostile);
-        assertThat(stored.path("labels").path("evil").asText()).isEqualTo(hostile);
+        // everything but NUL, which PostgreSQL text cannot hold, arrives as sent
+        String kept = hostile.replace("\u0000", "");
+        assertThat(stored.path("title").asText()).isEqualTo(kept);
+        assertThat(stored.path("labels").path("evil").asText()).isEqualTo(kept);
     }
 
     @Test

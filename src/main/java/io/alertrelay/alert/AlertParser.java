@@ -203,7 +203,8 @@ public class AlertParser {
                 error(field, "must be a string, got " + typeName(v));
                 return null;
             }
-            String s = v.textValue();
+            // PostgreSQL text cannot hold U+0000; no alert means anything by it
+            String s = v.textValue().replace("\u0000", "");
             if (s.length() > max) {
                 error(field, "must be at most " + max + " characters, got " + s.length());
                 return null;
@@ -306,7 +307,7 @@ public class AlertParser {
                     error(field + "." + key, "must be at most " + MAX_LABEL_VALUE + " characters");
                     continue;
                 }
-                out.put(key, e.getValue().textValue());
+                out.put(key.replace("\u0000", ""), e.getValue().textValue().replace("\u0000", ""));
             }
             return out;
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import io.alertrelay.delivery.Limits;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
 
@@ -80,7 +81,9 @@ public class AlertmanagerMapper {
         if (title == null) {
             title = firstText(labels, "alertname");
         }
-        out.put("title", title == null ? "Alertmanager alert" : title);
+        // Alertmanager does not retry a refused notification, so over-long optional parts are cut or moved to
+        // details rather than refusing the whole group
+        out.put("title", title == null ? "Alertmanager alert" : Limits.cut(title, AlertParser.MAX_TITLE));
         String description = firstText(annotations, "description", "message");
         if (description != null) {
             out.put("message", description);
@@ -93,7 +96,10 @@ public class AlertmanagerMapper {
         copy(labels, "alertname", out, "type");
         copy(labels, "project", out, "project");
         copy(a, "fingerprint", out, "fingerprint");
-        copy(a, "generatorURL", out, "url");
+        String generatorUrl = text(a, "generatorURL");
+        if (generatorUrl != null && generatorUrl.length() <= AlertParser.MAX_URL) {
+            out.put("url", generatorUrl);
+        }
         String startsAt = text(a, "startsAt");
         if (startsAt != null && !ZERO_TIME.equals(startsAt)) {
             out.put("occurredAt", startsAt);
@@ -103,10 +109,22 @@ public class AlertmanagerMapper {
         if ("resolved".equals(text(a, "status")) && endsAt != null && !ZERO_TIME.equals(endsAt)) {
             out.put("lastSeen", endsAt);
         }
-        if (labels.isObject()) {
-            out.set("labels", labels);
-        }
         ObjectNode details = out.putObject("details");
+        if (labels.isObject()) {
+            ObjectNode kept = out.putObject("labels");
+            labels.fields().forEachRemaining(l -> {
+                if (kept.size() < AlertParser.MAX_LABELS && l.getValue().isTextual()
+                        && l.getValue().textValue().length() <= AlertParser.MAX_LABEL_VALUE) {
+                    kept.set(l.getKey(), l.getValue());
+                }
+            });
+            if (kept.size() < labels.size()) {
+                details.set("labels", labels);
+            }
+        }
+        if (generatorUrl != null && generatorUrl.length() > AlertParser.MAX_URL) {
+            details.put("generatorURL", generatorUrl);
+        }
         if (annotations.isObject()) {
             details.set("annotations", annotations);
         }

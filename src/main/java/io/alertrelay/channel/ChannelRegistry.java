@@ -254,7 +254,7 @@ public class ChannelRegistry {
                 }
                 return v.toString();
             case URL:
-                return url(where, field, v.toString());
+                return url(where, field, v.toString(), p.secret());
             case EMAIL: {
                 String s = v.toString().trim();
                 if (!EMAIL.matcher(s).matches()) {
@@ -321,12 +321,13 @@ public class ChannelRegistry {
         }
     }
 
-    private static String url(String where, String field, String s) {
+    private static String url(String where, String field, String s, boolean secret) {
         try {
             URI uri = new URI(s.trim());
             if (uri.getScheme() == null || uri.getHost() == null
                     || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
-                throw fail(where, field, "must be an absolute http(s) URL, got \"" + s + "\"");
+                // a secret URL (chat webhooks carry their token in it) is never echoed into logs or API answers
+                throw fail(where, field, "must be an absolute http(s) URL" + (secret ? "" : ", got \"" + s + "\""));
             }
             return s.trim();
         } catch (java.net.URISyntaxException e) {

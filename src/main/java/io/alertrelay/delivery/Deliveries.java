@@ -5,6 +5,7 @@ import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.store.DeliveryStore;
+import io.alertrelay.store.InstanceId;
 import io.alertrelay.store.StoredDelivery;
 import java.util.Optional;
 import org.apache.camel.Exchange;
@@ -25,11 +26,13 @@ public class Deliveries {
     public static final String RESPONSE_MS = "responseMs";
 
     private final DeliveryStore store;
+    private final InstanceId instance;
     private final ChannelRegistry channels;
     private final ObjectMapper json;
 
-    public Deliveries(DeliveryStore store, ChannelRegistry channels, ObjectMapper json) {
+    public Deliveries(DeliveryStore store, ChannelRegistry channels, ObjectMapper json, InstanceId instance) {
         this.store = store;
+        this.instance = instance;
         this.channels = channels;
         this.json = json;
     }
@@ -49,6 +52,8 @@ public class Deliveries {
         }
         StoredDelivery d = row.get();
         exchange.setProperty(CHANNEL_ID, d.channelId());
+        // the final updates only apply while the row is still ours
+        exchange.setProperty("claimedBy", instance.id());
         exchange.setProperty("attempts", d.attempts());
         exchange.setProperty(ACCEPTED_AT, d.createdAt());
         Alert alert = json.readValue(d.alertJson(), Alert.class);
@@ -68,8 +73,8 @@ public class Deliveries {
         int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;
         exchange.setProperty(ATTEMPT, attempt);
         exchange.setProperty(ATTEMPT_STARTED, System.nanoTime());
-        if (attempt > 1) {
-            store.renew(exchange.getProperty(DELIVERY_ID, Long.class));
+        if (attempt > 1 && !store.renew(exchange.getProperty(DELIVERY_ID, Long.class))) {
+            throw new LeaseLostException(exchange.getProperty(DELIVERY_ID, Long.class));
         }
         DeliveryContext ctx = exchange.getProperty(CONTEXT, DeliveryContext.class);
         if (ctx == null) {

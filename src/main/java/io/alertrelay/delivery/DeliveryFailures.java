@@ -84,20 +84,27 @@ public class DeliveryFailures implements Processor {
         exchange.setProperty("failureResponse", f.responseText());
         exchange.setProperty("failureIsJson", f.responseIsJson());
         String channelId = exchange.getProperty(Deliveries.CHANNEL_ID, String.class);
-        if (f.retryable() && flow.isOpen(channelId)) {
-            // the target is down: keep the delivery pending until the breaker lets a trial through
-            exchange.setProperty("deferred", true);
-            exchange.setProperty("failedIncrement", 0);
-            store.defer(exchange.getProperty(Deliveries.DELIVERY_ID, Long.class), Instant.now().plus(flow.openWait()));
-            LOG.warn("Delivery {} to channel '{}' waits: the channel's circuit breaker is open after {}",
-                    exchange.getProperty(Deliveries.DELIVERY_ID), channelId, f.message());
+        Long id = exchange.getProperty(Deliveries.DELIVERY_ID, Long.class);
+        if (f.type().equals(FailureClassifier.STORAGE_ERROR) || f.type().equals(FailureClassifier.LEASE_LOST)) {
+            // neither the channel's fault nor final: the row keeps its lease (or belongs to another
+            // instance now) and is claimed again when the lease runs out
+            exchange.setProperty("outcome", "untouched");
+            LOG.error("Delivery {} to channel '{}' interrupted, it stays pending: {}", id, channelId, f.message());
             return;
         }
-        exchange.setProperty("deferred", false);
+        if (f.retryable() && flow.isOpen(channelId)) {
+            // the target is down: keep the delivery pending until the breaker lets a trial through
+            exchange.setProperty("outcome", "deferred");
+            exchange.setProperty("failedIncrement", 0);
+            store.defer(id, Instant.now().plus(flow.openWait()));
+            LOG.warn("Delivery {} to channel '{}' waits: the channel's circuit breaker is open after {}", id, channelId,
+                    f.message());
+            return;
+        }
+        exchange.setProperty("outcome", "dead");
         exchange.setProperty("failedIncrement", 1);
-        LOG.warn("Delivery {} to channel '{}' failed for good after {} attempt(s): {} {}",
-                exchange.getProperty(Deliveries.DELIVERY_ID), exchange.getProperty(Deliveries.CHANNEL_ID),
-                attempts, f.type(), f.message());
+        LOG.warn("Delivery {} to channel '{}' failed for good after {} attempt(s): {} {}", id, channelId, attempts,
+                f.type(), f.message());
     }
 
     private Failure failure(Exchange exchange) {

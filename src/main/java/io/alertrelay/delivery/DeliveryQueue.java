@@ -3,6 +3,9 @@ package io.alertrelay.delivery;
 import io.alertrelay.RelayProperties;
 import io.alertrelay.store.DeliveryStore;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +43,11 @@ public class DeliveryQueue {
         return t;
     });
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    /**
+     * Deliveries queued or on a worker, with when they were queued: a row whose lease ran out while it
+     * waited in the queue is claimed again by the next pass, and must not be queued a second time.
+     */
+    private final Map<Long, Long> inFlight = new ConcurrentHashMap<>();
 
     public DeliveryQueue(@Lazy BlockingQueue<Exchange> deliveryExchanges, DeliveryStore store,
                          @Lazy ProducerTemplate producer, RelayProperties props, @Lazy FlowControl flow) {
@@ -68,14 +76,33 @@ public class DeliveryQueue {
     public synchronized int claimAndQueue() {
         int room = Math.min(exchanges.remainingCapacity(), props.getDelivery().getClaimBatch());
         List<Long> ids = store.claim(room, flow.pausedChannels());
+        long now = System.nanoTime();
+        long leaseNanos = TimeUnit.SECONDS.toNanos(props.getDelivery().getLeaseSeconds());
+        int queued = 0;
         for (Long id : ids) {
+            Long since = inFlight.get(id);
+            if (since != null && now - since < 2 * leaseNanos) {
+                continue; // already waiting here; the claim just renewed its lease
+            }
+            inFlight.put(id, now);
             try {
                 producer.sendBody(ENDPOINT, id);
+                queued++;
             } catch (RuntimeException full) {
+                inFlight.remove(id);
                 store.release(id);
             }
         }
-        return ids.size();
+        return queued;
+    }
+
+    /** End of every delivery (sent, dead, deferred or interrupted): it may be queued again, and its successor may go. */
+    public void finished(Exchange exchange) {
+        Long id = exchange.getProperty(Deliveries.DELIVERY_ID, Long.class);
+        if (id != null) {
+            inFlight.remove(id);
+        }
+        wake();
     }
 
     public void shutdown() {

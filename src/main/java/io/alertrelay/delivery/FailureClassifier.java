@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +30,8 @@ import org.springframework.stereotype.Component;
 public class FailureClassifier {
 
     static final int MAX_TEXT = 2000;
+    public static final String STORAGE_ERROR = "storage_error";
+    public static final String LEASE_LOST = "lease_lost";
     private static final Pattern URL = Pattern.compile("(https?|smtps?)://([^/\\s\"'?#]+)[^\\s\"']*");
 
     private final ObjectMapper json;
@@ -42,6 +46,17 @@ public class FailureClassifier {
 
     /** @param vendor the kind's builder, asked first to describe an HTTP error answer; may be null */
     public Failure classify(Throwable error, List<String> secrets, PayloadBuilder vendor) {
+        // the relay's own database or claim failed: not the integration's fault, and not a reason to give up
+        if (find(error, LeaseLostException.class) != null) {
+            return new Failure(LEASE_LOST, error.getMessage(), null, null, null, false, -1);
+        }
+        if (find(error, DataAccessException.class) != null || find(error, SQLException.class) != null) {
+            Throwable root = error;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return new Failure(STORAGE_ERROR, "database error: " + clean(root.getMessage(), secrets), null, null, null, false, -1);
+        }
         HttpOperationFailedException http = find(error, HttpOperationFailedException.class);
         if (http != null) {
             return httpFailure(http, secrets, vendor);

@@ -151,6 +151,7 @@ public class FlowControl {
         }
         switch (failure.type()) {
             case "server_error", "connection", "timeout" -> breaker(channelId).onError(0, TimeUnit.NANOSECONDS, error);
+            case FailureClassifier.STORAGE_ERROR, FailureClassifier.LEASE_LOST -> { }
             default -> breaker(channelId).onSuccess(0, TimeUnit.NANOSECONDS);
         }
     }

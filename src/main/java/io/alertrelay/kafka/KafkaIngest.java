@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -77,7 +78,14 @@ public class KafkaIngest {
             Alert a = alerts.get(i);
             keyed.add(a.clientId() != null ? a : a.withClientId(alerts.size() == 1 ? origin : origin + ":" + i));
         }
-        store.store(keyed);
+        try {
+            store.store(keyed);
+        } catch (DataIntegrityViolationException refused) {
+            // the database will refuse this record every time (a constraint, a value it cannot hold);
+            // reading it again would block the partition for good
+            deadLetter(exchange, body, "refused by the database: " + refused.getMostSpecificCause().getMessage(),
+                    topic, partition, offset);
+        }
         commit(exchange);
         queue.wake();
     }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.List;
 import java.util.Optional;
+import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,7 @@ public class DeliveryStore {
         for (Channel c : channels.all()) {
             ensureStatusRow(c.id());
         }
-        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.contains("AUTO_SERVER=TRUE")) {
+        if (url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:tcp:") && !url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=TRUE")) {
             // an embedded H2 database belongs to one process, so any claim in it is from a dead predecessor
             int released = jdbc.update("UPDATE deliveries SET claimed_by = NULL, lease_until = NULL "
                     + "WHERE status = 'pending' AND claimed_by IS NOT NULL");
@@ -68,6 +69,10 @@ public class DeliveryStore {
     }
 
     private static String jdbcUrl(DataSource ds) {
+        // the configured URL: H2 drops settings such as AUTO_SERVER from the URL its connections report
+        if (ds instanceof HikariDataSource hikari && hikari.getJdbcUrl() != null) {
+            return hikari.getJdbcUrl();
+        }
         try (Connection c = ds.getConnection()) {
             String url = c.getMetaData().getURL();
             return url == null ? "" : url;

@@ -4,7 +4,11 @@ import io.alertrelay.channel.KindSpec;
 import io.alertrelay.channel.Param;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.PayloadBuilder;
+import io.alertrelay.delivery.Deliveries;
 import java.util.List;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /** Kind "log": writes the rendered message to the relay's log; the default config uses it. */
@@ -22,5 +26,20 @@ public class LogPayload implements PayloadBuilder {
     @Override
     public String build(DeliveryContext d) {
         return "[" + d.channel().id() + "] " + d.title() + "\n" + d.body();
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger("alert-relay.delivery");
+
+    /** Used by the log route: the built text, at the channel's level. */
+    public void write(Exchange exchange) {
+        String text = exchange.getMessage().getBody(String.class);
+        DeliveryContext d = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
+        String level = d == null ? "INFO" : d.channel().string("level");
+        switch (level) {
+            case "ERROR" -> LOG.error(text);
+            case "WARN" -> LOG.warn(text);
+            case "DEBUG" -> LOG.debug(text);
+            default -> LOG.info(text);
+        }
     }
 }
