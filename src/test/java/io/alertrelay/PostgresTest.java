@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.alertrelay.support.RelayTestSupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,5 +83,26 @@ class PostgresTest extends RelayTestSupport {
         String second = accept(Map.of("title", "Once", "id", "pg-client-1"));
         assertThat(second).isEqualTo(first);
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alerts WHERE client_id = 'pg-client-1'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRequestsWithOneClientIdMakeOneAlert() throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<java.net.http.HttpResponse<String>>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> postJson("/alerts", Map.of("title", "Raced", "id", "pg-race-1"))));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var a : answers) {
+                var r = a.get();
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+                ids.add(parse(r.body()).path("ids").get(0).asText());
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alerts WHERE client_id = 'pg-race-1'", Integer.class)).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

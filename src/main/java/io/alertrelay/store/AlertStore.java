@@ -40,6 +40,16 @@ public class AlertStore {
     public record Accepted(String alertId, boolean duplicate, List<Long> deliveryIds) {}
 
     public List<Accepted> store(List<Alert> alerts) {
+        try {
+            return storeAll(alerts);
+        } catch (DuplicateKeyException raced) {
+            // a concurrent request with the same client id committed first; PostgreSQL has aborted this
+            // transaction, so run it again: the duplicate is now found by its client id and reported
+            return storeAll(alerts);
+        }
+    }
+
+    private List<Accepted> storeAll(List<Alert> alerts) {
         return tx.execute(status -> {
             List<Accepted> out = new ArrayList<>(alerts.size());
             for (Alert a : alerts) {
@@ -74,16 +84,10 @@ public class AlertStore {
             throw new IllegalStateException("cannot serialise alert", e);
         }
         Timestamp ts = Timestamp.from(now);
-        try {
-            jdbc.update("INSERT INTO alerts (id, client_id, fingerprint, title, severity, status, source, body, received_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    alert.id(), alert.clientId(), alert.fingerprint(), alert.title(), alert.severity(), alert.status(),
-                    alert.source(), body, ts);
-        } catch (DuplicateKeyException e) {
-            // a concurrent request with the same client id won the race; report its alert
-            String id = jdbc.queryForObject("SELECT id FROM alerts WHERE client_id = ?", String.class, alert.clientId());
-            return new Accepted(id, true, List.of());
-        }
+        jdbc.update("INSERT INTO alerts (id, client_id, fingerprint, title, severity, status, source, body, received_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                alert.id(), alert.clientId(), alert.fingerprint(), alert.title(), alert.severity(), alert.status(),
+                alert.source(), body, ts);
         List<Long> ids = new ArrayList<>();
         for (Channel c : targets) {
             GeneratedKeyHolder key = new GeneratedKeyHolder();
