@@ -92,6 +92,8 @@ public class Deliveries {
         Long started = exchange.getProperty(ATTEMPT_STARTED, Long.class);
         long ms = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
         exchange.setProperty(RESPONSE_MS, ms);
+        store.markSent(exchange.getProperty(DELIVERY_ID, Long.class), exchange.getProperty(CHANNEL_ID, String.class),
+                exchange.getProperty(ATTEMPT, 1, Integer.class), ms, exchange.getProperty("claimedBy", String.class));
     }
 
     /** The otherwise branch of the dispatch choice. */

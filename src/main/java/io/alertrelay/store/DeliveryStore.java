@@ -168,6 +168,24 @@ public class DeliveryStore {
                 Timestamp.from(notBefore), Timestamp.from(Instant.now()), id, instance.id());
     }
 
+    /**
+     * Marks a delivery sent and counts the channel's success (which clears its failure fields), in one
+     * transaction: both or neither, and one commit where two cost twice the disk writes.
+     */
+    public void markSent(long id, String channelId, int attempts, long responseMs, String claimedBy) {
+        tx.executeWithoutResult(status -> {
+            jdbc.update("UPDATE deliveries SET status = 'sent', attempts = attempts + ?, sent_at = CURRENT_TIMESTAMP, "
+                    + "updated_at = CURRENT_TIMESTAMP, last_error = NULL, claimed_by = NULL, lease_until = NULL "
+                    + "WHERE id = ? AND status = 'pending' AND claimed_by = ?", attempts, id, claimedBy);
+            jdbc.update("UPDATE channel_status SET sent_count = sent_count + 1, "
+                    + "response_time_total_ms = response_time_total_ms + ?, response_time_count = response_time_count + 1, "
+                    + "last_success_timestamp = CURRENT_TIMESTAMP, last_failure_timestamp = NULL, "
+                    + "last_failure_error_type = NULL, last_failure_error_message = NULL, last_failure_status_code = NULL, "
+                    + "last_failure_response_text = NULL, last_failure_is_json = NULL WHERE channel_id = ?",
+                    responseMs, channelId);
+        });
+    }
+
     /** The delivery, if it is still pending and claimed by this instance. */
     public Optional<StoredDelivery> loadClaimed(long id) {
         List<StoredDelivery> rows = jdbc.query(
