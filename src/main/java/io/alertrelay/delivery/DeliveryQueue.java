@@ -1,6 +1,7 @@
 package io.alertrelay.delivery;
 
 import io.alertrelay.RelayProperties;
+import io.alertrelay.store.AlertStore;
 import io.alertrelay.store.DeliveryStore;
 import java.util.List;
 import java.util.Map;
@@ -96,13 +97,48 @@ public class DeliveryQueue {
         return queued;
     }
 
-    /** End of every delivery (sent, dead, deferred or interrupted): it may be queued again, and its successor may go. */
+    /**
+     * After an ingest commit: deliveries already claimed by the store go straight to the workers; a claim
+     * pass runs only for those that wait behind an earlier delivery of their fingerprint (or did not fit).
+     */
+    public void handOff(List<AlertStore.Accepted> accepted) {
+        boolean claimPass = false;
+        for (AlertStore.Accepted a : accepted) {
+            claimPass |= a.claimedIds().size() < a.deliveryIds().size();
+            for (Long id : a.claimedIds()) {
+                inFlight.put(id, System.nanoTime());
+                try {
+                    producer.sendBody(ENDPOINT, id);
+                } catch (RuntimeException full) {
+                    inFlight.remove(id);
+                    store.release(id);
+                    claimPass = true;
+                }
+            }
+        }
+        if (claimPass) {
+            wake();
+        }
+    }
+
+    /**
+     * End of every delivery (sent, dead, deferred or interrupted): it may be queued again, and a delivery
+     * of the same fingerprint waiting behind it may go now. Rows that wait for a time (rate limit, breaker)
+     * are picked up by the claim-deliveries poll.
+     */
     public void finished(Exchange exchange) {
         Long id = exchange.getProperty(Deliveries.DELIVERY_ID, Long.class);
         if (id != null) {
             inFlight.remove(id);
         }
-        wake();
+        DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
+        try {
+            if (id == null || ctx == null || store.hasSuccessor(id, ctx.channel().id(), ctx.alert().fingerprint())) {
+                wake();
+            }
+        } catch (RuntimeException e) {
+            wake();
+        }
     }
 
     public void shutdown() {

@@ -82,7 +82,7 @@ public class IngestEndpoint {
                 return;
             }
             List<AlertStore.Accepted> accepted = store.store(alerts);
-            queue.wake();
+            queue.handOff(accepted);
             respond(exchange, 202, accepted(accepted));
         } catch (InvalidAlertException e) {
             respond(exchange, e.status(), problem(e.code(), e.getMessage(), e.errors()));

@@ -78,8 +78,9 @@ public class KafkaIngest {
             Alert a = alerts.get(i);
             keyed.add(a.clientId() != null ? a : a.withClientId(alerts.size() == 1 ? origin : origin + ":" + i));
         }
+        List<AlertStore.Accepted> accepted = List.of();
         try {
-            store.store(keyed);
+            accepted = store.store(keyed);
         } catch (DataIntegrityViolationException refused) {
             // the database will refuse this record every time (a constraint, a value it cannot hold);
             // reading it again would block the partition for good
@@ -87,7 +88,7 @@ public class KafkaIngest {
                     topic, partition, offset);
         }
         commit(exchange);
-        queue.wake();
+        queue.handOff(accepted);
     }
 
     private void deadLetter(Exchange exchange, byte[] body, String reason, String topic, Integer partition, Long offset) {

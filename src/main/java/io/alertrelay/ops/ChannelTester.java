@@ -72,7 +72,7 @@ public class ChannelTester {
     private Step send(Channel channel, String action, Alert alert, Instant deadline) {
         AlertStore.Accepted accepted = alerts.storeFor(alert, channel);
         long deliveryId = accepted.deliveryIds().get(0);
-        queue.wake();
+        queue.handOff(List.of(accepted));
         DeliveryRecord row = history.find(deliveryId).orElseThrow();
         while ("pending".equals(row.status()) && Instant.now().isBefore(deadline)) {
             try {

@@ -9,8 +9,19 @@ import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import io.alertrelay.RelayProperties;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Lazy;
+import java.util.function.Function;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -24,20 +35,43 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class AlertStore {
 
+    /** Lock stripes for channel+fingerprint keys; a batch takes its stripes in ascending order. */
+    private static final int STRIPES = 256;
+    /** Namespace of this relay's PostgreSQL advisory locks. */
+    private static final int ADVISORY_NAMESPACE = 0x41524c59;
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final ObjectMapper json;
     private final ChannelRegistry channels;
+    private final DeliveryStore deliveries;
+    private final InstanceId instance;
+    private final RelayProperties props;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final BlockingQueue<Exchange> workQueue;
 
-    public AlertStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, ChannelRegistry channels) {
+    public AlertStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, ChannelRegistry channels,
+                      DeliveryStore deliveries, InstanceId instance, RelayProperties props,
+                      @Lazy @Qualifier("deliveryExchanges") BlockingQueue<Exchange> workQueue) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
         this.channels = channels;
+        this.deliveries = deliveries;
+        this.instance = instance;
+        this.props = props;
+        this.workQueue = workQueue;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
     }
 
-    /** What was stored for one alert: its id and its pending deliveries. */
-    public record Accepted(String alertId, boolean duplicate, List<Long> deliveryIds) {}
+    /**
+     * What was stored for one alert: its id, its pending deliveries, and those among them already claimed
+     * by this instance (the first pending delivery of their channel and fingerprint), which go straight
+     * to the workers without waiting for a claim pass.
+     */
+    public record Accepted(String alertId, boolean duplicate, List<Long> deliveryIds, List<Long> claimedIds) {}
 
     public List<Accepted> store(List<Alert> alerts) {
         try {
@@ -50,13 +84,7 @@ public class AlertStore {
     }
 
     private List<Accepted> storeAll(List<Alert> alerts) {
-        return tx.execute(status -> {
-            List<Accepted> out = new ArrayList<>(alerts.size());
-            for (Alert a : alerts) {
-                out.add(storeOne(a, channels.matching(a)));
-            }
-            return out;
-        });
+        return storeAll(alerts, channels::matching);
     }
 
     /**
@@ -64,15 +92,60 @@ public class AlertStore {
      * test alert reaches exactly the channel under test.
      */
     public Accepted storeFor(Alert alert, Channel channel) {
-        return tx.execute(status -> storeOne(alert, List.of(channel)));
+        return storeAll(List.of(alert), a -> List.of(channel)).get(0);
     }
 
-    private Accepted storeOne(Alert incoming, List<Channel> targets) {
+    /**
+     * A delivery is claimed at once only if no other delivery of its channel and fingerprint is pending,
+     * so per-fingerprint order holds. Two requests for the same fingerprint must not both decide so:
+     * the batch holds the lock stripes of its keys (and, on PostgreSQL, the matching advisory locks, for
+     * other instances) until its transaction has committed.
+     */
+    private List<Accepted> storeAll(List<Alert> alerts, Function<Alert, List<Channel>> targets) {
+        Map<Alert, List<Channel>> planned = new LinkedHashMap<>();
+        SortedSet<Integer> keys = new TreeSet<>();
+        for (Alert a : alerts) {
+            List<Channel> to = targets.apply(a);
+            planned.put(a, to);
+            for (Channel c : to) {
+                keys.add(stripe(c.id(), a.fingerprint()));
+            }
+        }
+        List<ReentrantLock> held = new ArrayList<>(keys.size());
+        try {
+            for (int k : keys) {
+                stripes[k].lock();
+                held.add(stripes[k]);
+            }
+            return tx.execute(status -> {
+                if (deliveries.isPostgres()) {
+                    for (int k : keys) {
+                        jdbc.queryForList("SELECT pg_advisory_xact_lock(?, ?)", ADVISORY_NAMESPACE, k);
+                    }
+                }
+                List<Accepted> out = new ArrayList<>(alerts.size());
+                // claim no more than the workers' queue can take now; the rest waits for a claim pass
+                int[] budget = {workQueue.remainingCapacity()};
+                planned.forEach((a, to) -> out.add(storeOne(a, to, budget)));
+                return out;
+            });
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
+            }
+        }
+    }
+
+    private static int stripe(String channelId, String fingerprint) {
+        return Math.floorMod((channelId + "\u0000" + fingerprint).hashCode(), STRIPES);
+    }
+
+    private Accepted storeOne(Alert incoming, List<Channel> targets, int[] claimBudget) {
         if (incoming.clientId() != null) {
             List<String> existing = jdbc.queryForList("SELECT id FROM alerts WHERE client_id = ?", String.class,
                     incoming.clientId());
             if (!existing.isEmpty()) {
-                return new Accepted(existing.get(0), true, List.of());
+                return new Accepted(existing.get(0), true, List.of(), List.of());
             }
         }
         Instant now = Instant.now();
@@ -89,22 +162,35 @@ public class AlertStore {
                 alert.id(), alert.clientId(), alert.fingerprint(), alert.title(), alert.severity(), alert.status(),
                 alert.source(), body, ts);
         List<Long> ids = new ArrayList<>();
+        List<Long> claimed = new ArrayList<>();
+        Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
         for (Channel c : targets) {
+            boolean first = claimBudget[0] > 0 && jdbc.queryForObject("SELECT COUNT(*) FROM deliveries WHERE channel_id = ? "
+                    + "AND fingerprint = ? AND status = 'pending'", Integer.class, c.id(), alert.fingerprint()) == 0;
+            if (first) {
+                claimBudget[0]--;
+            }
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(con -> {
                 PreparedStatement ps = con.prepareStatement(
-                        "INSERT INTO deliveries (alert_id, channel_id, fingerprint, status, attempts, created_at, updated_at) "
-                                + "VALUES (?, ?, ?, 'pending', 0, ?, ?)", new String[] {"id"});
+                        "INSERT INTO deliveries (alert_id, channel_id, fingerprint, status, attempts, claimed_by, lease_until, "
+                                + "created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?, ?)", new String[] {"id"});
                 ps.setString(1, alert.id());
                 ps.setString(2, c.id());
                 ps.setString(3, alert.fingerprint());
-                ps.setTimestamp(4, ts);
-                ps.setTimestamp(5, ts);
+                ps.setString(4, first ? instance.id() : null);
+                ps.setTimestamp(5, first ? lease : null);
+                ps.setTimestamp(6, ts);
+                ps.setTimestamp(7, ts);
                 return ps;
             }, key);
-            ids.add(key.getKey().longValue());
+            long id = key.getKey().longValue();
+            ids.add(id);
+            if (first) {
+                claimed.add(id);
+            }
         }
-        return new Accepted(alert.id(), false, ids);
+        return new Accepted(alert.id(), false, ids, claimed);
     }
 
 }

@@ -81,6 +81,16 @@ public class DeliveryStore {
         }
     }
 
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    /** Whether another delivery of this channel and fingerprint waits behind the given one. */
+    public boolean hasSuccessor(long id, String channelId, String fingerprint) {
+        return !jdbc.queryForList("SELECT id FROM deliveries WHERE channel_id = ? AND fingerprint = ? AND status = 'pending' "
+                + "AND id <> ? FETCH FIRST 1 ROWS ONLY", Long.class, channelId, fingerprint, id).isEmpty();
+    }
+
     public void ensureStatusRow(String channelId) {
         Integer n = jdbc.queryForObject("SELECT COUNT(*) FROM channel_status WHERE channel_id = ?", Integer.class, channelId);
         if (n == null || n == 0) {
