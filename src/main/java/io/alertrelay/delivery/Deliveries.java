@@ -23,7 +23,6 @@ public class Deliveries {
     /** When the delivery was accepted (deliveries.created_at), for the accept-to-sent latency metric. */
     public static final String ACCEPTED_AT = "acceptedAt";
     static final String ATTEMPT_STARTED = "attemptStartedNanos";
-    public static final String RESPONSE_MS = "responseMs";
 
     private final DeliveryStore store;
     private final InstanceId instance;
@@ -91,7 +90,6 @@ public class Deliveries {
     public void succeeded(Exchange exchange) {
         Long started = exchange.getProperty(ATTEMPT_STARTED, Long.class);
         long ms = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
-        exchange.setProperty(RESPONSE_MS, ms);
         store.markSent(exchange.getProperty(DELIVERY_ID, Long.class), exchange.getProperty(CHANNEL_ID, String.class),
                 exchange.getProperty(ATTEMPT, 1, Integer.class), ms, exchange.getProperty("claimedBy", String.class));
     }

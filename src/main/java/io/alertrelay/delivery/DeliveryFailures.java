@@ -1,6 +1,5 @@
 package io.alertrelay.delivery;
 
-import io.alertrelay.channel.Channel;
 import io.alertrelay.observability.DeliveryMetrics;
 import io.alertrelay.store.DeliveryStore;
 import java.time.Instant;
@@ -115,13 +114,22 @@ public class DeliveryFailures implements Processor {
         return error == null ? new Failure("internal_error", "unknown", null, null, null, false, -1) : classify(exchange, error);
     }
 
+    /**
+     * The handler asks about one failed attempt three times (onExceptionOccurred, retryWhile, and record
+     * after the last); the vendor's answer is classified, parsed and masked once per exception.
+     */
     private Failure classify(Exchange exchange, Throwable error) {
+        if (exchange.getProperty(CLASSIFIED_ERROR) == error) {
+            return exchange.getProperty(CLASSIFIED, Failure.class);
+        }
         DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
-        List<String> secrets = ctx == null ? List.of() : secretsOf(ctx.channel());
-        return classifier.classify(error, secrets, ctx == null ? null : builders.get(ctx.channel().kind()));
+        List<String> secrets = ctx == null ? List.of() : ctx.channel().secretValues();
+        Failure f = classifier.classify(error, secrets, ctx == null ? null : builders.get(ctx.channel().kind()));
+        exchange.setProperty(CLASSIFIED_ERROR, error);
+        exchange.setProperty(CLASSIFIED, f);
+        return f;
     }
 
-    private static List<String> secretsOf(Channel c) {
-        return c.secretValues();
-    }
+    private static final String CLASSIFIED_ERROR = "classifiedError";
+    private static final String CLASSIFIED = "classifiedFailure";
 }

@@ -102,10 +102,6 @@ public class DeliveryStore {
         }
     }
 
-    public List<Long> claim(int limit) {
-        return claim(limit, Set.of());
-    }
-
     /** Claims up to {@code limit} claimable deliveries for this instance, leaving paused channels alone. */
     public List<Long> claim(int limit, Set<String> pausedChannels) {
         if (limit <= 0) {
