@@ -7,7 +7,11 @@ import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.store.DeliveryStore;
 import io.alertrelay.store.InstanceId;
 import io.alertrelay.store.StoredDelivery;
+import io.alertrelay.RelayProperties;
+import io.alertrelay.store.AlertStore;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -28,9 +32,12 @@ public class Deliveries {
     private final InstanceId instance;
     private final ChannelRegistry channels;
     private final ObjectMapper json;
+    private final long leaseNanos;
 
-    public Deliveries(DeliveryStore store, ChannelRegistry channels, ObjectMapper json, InstanceId instance) {
+    public Deliveries(DeliveryStore store, ChannelRegistry channels, ObjectMapper json, InstanceId instance,
+                      RelayProperties props) {
         this.store = store;
+        this.leaseNanos = TimeUnit.SECONDS.toNanos(props.getDelivery().getLeaseSeconds());
         this.instance = instance;
         this.channels = channels;
         this.json = json;
@@ -41,28 +48,40 @@ public class Deliveries {
      * null body when the row is no longer ours to send, which the route filters out.
      */
     public void start(Exchange exchange) throws Exception {
-        long id = exchange.getMessage().getBody(Long.class);
+        Object body = exchange.getMessage().getBody();
+        QueuedDelivery queued = body instanceof QueuedDelivery q ? q
+                : new QueuedDelivery(exchange.getMessage().getBody(Long.class), 0, null);
+        long id = queued.id();
         exchange.setProperty(DELIVERY_ID, id);
-        // the row may have waited in the queue for a while: make sure it is still ours, and for a full lease
-        Optional<StoredDelivery> row = store.renew(id) ? store.loadClaimed(id) : Optional.empty();
+        // a claim comes with a full lease; one that waited in the queue for a third of it is renewed (which
+        // also proves it is still ours), so that another instance never takes it over during the send
+        if (System.nanoTime() - queued.queuedNanos() > leaseNanos / 3 && !store.renew(id)) {
+            exchange.getMessage().setBody(null);
+            return;
+        }
+        AlertStore.FreshDelivery fresh = queued.fresh();
+        if (fresh != null) {
+            begin(exchange, id, fresh.channelId(), 0, fresh.createdAt(), fresh.alert());
+            return;
+        }
+        Optional<StoredDelivery> row = store.loadClaimed(id);
         if (row.isEmpty()) {
             exchange.getMessage().setBody(null);
             return;
         }
         StoredDelivery d = row.get();
-        exchange.setProperty(CHANNEL_ID, d.channelId());
+        begin(exchange, id, d.channelId(), d.attempts(), d.createdAt(), json.readValue(d.alertJson(), Alert.class));
+    }
+
+    private void begin(Exchange exchange, long id, String channelId, int attempts, Instant acceptedAt, Alert alert) {
+        exchange.setProperty(CHANNEL_ID, channelId);
         // the final updates only apply while the row is still ours
         exchange.setProperty("claimedBy", instance.id());
-        exchange.setProperty("attempts", d.attempts());
-        exchange.setProperty(ACCEPTED_AT, d.createdAt());
-        Alert alert = json.readValue(d.alertJson(), Alert.class);
-        Optional<Channel> channel = channels.find(d.channelId());
+        exchange.setProperty("attempts", attempts);
+        exchange.setProperty(ACCEPTED_AT, acceptedAt);
+        Optional<Channel> channel = channels.find(channelId);
         exchange.setProperty(KIND, channel.map(Channel::kind).orElse("none"));
-        if (channel.isEmpty()) {
-            exchange.setProperty(CONTEXT, null);
-        } else {
-            exchange.setProperty(CONTEXT, new DeliveryContext(id, channel.get(), alert));
-        }
+        exchange.setProperty(CONTEXT, channel.map(c -> new DeliveryContext(id, c, alert)).orElse(null));
         exchange.getMessage().setBody(id);
     }
 
@@ -90,8 +109,9 @@ public class Deliveries {
     public void succeeded(Exchange exchange) {
         Long started = exchange.getProperty(ATTEMPT_STARTED, Long.class);
         long ms = started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
-        store.markSent(exchange.getProperty(DELIVERY_ID, Long.class), exchange.getProperty(CHANNEL_ID, String.class),
-                exchange.getProperty(ATTEMPT, 1, Integer.class), ms, exchange.getProperty("claimedBy", String.class));
+        store.markSent(new DeliveryStore.Sent(exchange.getProperty(DELIVERY_ID, Long.class),
+                exchange.getProperty(CHANNEL_ID, String.class), exchange.getProperty(ATTEMPT, 1, Integer.class), ms,
+                exchange.getProperty("claimedBy", String.class), Instant.now()));
     }
 
     /** The otherwise branch of the dispatch choice. */

@@ -5,6 +5,7 @@ import io.alertrelay.store.AlertStore;
 import io.alertrelay.store.DeliveryStore;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.BlockingQueue;
@@ -34,6 +35,7 @@ public class DeliveryQueue {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryQueue.class);
     static final String ENDPOINT = "seda:deliver?queue=#deliveryExchanges";
 
+
     private final BlockingQueue<Exchange> exchanges;
     private final DeliveryStore store;
     private final ProducerTemplate producer;
@@ -45,6 +47,15 @@ public class DeliveryQueue {
         return t;
     });
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    /** Deliveries were left in the database for a claim pass (the queue was full, or a pass was). */
+    private final AtomicBoolean backlog = new AtomicBoolean();
+    /** A claim pass was asked for while the queue had too little room. */
+    private final AtomicBoolean wantClaim = new AtomicBoolean();
+    /**
+     * Channel+fingerprint keys with a delivery stored behind an earlier pending one: when that one ends,
+     * the database is asked whether the next may go. Other keys need no query at all.
+     */
+    private final Set<String> waitingKeys = ConcurrentHashMap.newKeySet();
     /**
      * Deliveries queued or on a worker, with when they were queued: a row whose lease ran out while it
      * waited in the queue is claimed again by the next pass, and must not be queued a second time.
@@ -60,13 +71,33 @@ public class DeliveryQueue {
         this.flow = flow;
     }
 
-    /** Asks for a claim pass soon; many calls while one is scheduled collapse into that one. */
+    /** The key of a channel and fingerprint, whose deliveries go out one at a time and in order. */
+    public static String key(String channelId, String fingerprint) {
+        return channelId + "\u0000" + fingerprint;
+    }
+
+    /**
+     * How many deliveries an ingest transaction may claim for itself: none while older deliveries wait
+     * for a claim pass, so that those go first.
+     */
+    public int claimBudget() {
+        return backlog.get() ? 0 : exchanges.remainingCapacity();
+    }
+
+    /**
+     * Asks for a claim pass soon; many calls while one is scheduled collapse into that one. A pass reads
+     * every pending row, so it waits until the queue has room for a good share of a batch.
+     */
     public void wake() {
         if (wakeScheduled.compareAndSet(false, true)) {
             waker.execute(() -> {
                 wakeScheduled.set(false);
                 try {
-                    claimAndQueue();
+                    if (exchanges.remainingCapacity() < minRoom()) {
+                        wantClaim.set(true);
+                    } else {
+                        claimAndQueue();
+                    }
                 } catch (RuntimeException e) {
                     LOG.warn("Claiming deliveries failed; the next poll retries: {}", e.getMessage());
                 }
@@ -74,10 +105,30 @@ public class DeliveryQueue {
         }
     }
 
+    private int minRoom() {
+        return Math.max(1, Math.min(props.getDelivery().getClaimBatch(), props.getDelivery().getQueueSize() / 4));
+    }
+
     /** Claims what the queue can take now and hands it to the workers. */
     public synchronized int claimAndQueue() {
         int room = Math.min(exchanges.remainingCapacity(), props.getDelivery().getClaimBatch());
-        List<Long> ids = store.claim(room, flow.pausedChannels());
+        if (room <= 0) {
+            wantClaim.set(true);
+            return 0;
+        }
+        wantClaim.set(false);
+        // cleared before the query: an ingest that leaves deliveries behind from now on sets it again
+        backlog.set(false);
+        List<Long> ids;
+        try {
+            ids = store.claim(room, flow.pausedChannels());
+        } catch (RuntimeException e) {
+            backlog.set(true);
+            throw e;
+        }
+        if (ids.size() >= room) {
+            backlog.set(true); // a full batch: more may wait
+        }
         long now = System.nanoTime();
         long leaseNanos = TimeUnit.SECONDS.toNanos(props.getDelivery().getLeaseSeconds());
         int queued = 0;
@@ -86,35 +137,44 @@ public class DeliveryQueue {
             if (since != null && now - since < 2 * leaseNanos) {
                 continue; // already waiting here; the claim just renewed its lease
             }
-            inFlight.put(id, now);
-            try {
-                producer.sendBody(ENDPOINT, id);
+            if (queue(new QueuedDelivery(id, now, null))) {
                 queued++;
-            } catch (RuntimeException full) {
-                inFlight.remove(id);
-                store.release(id);
             }
         }
         return queued;
     }
 
+    private boolean queue(QueuedDelivery d) {
+        inFlight.put(d.id(), d.queuedNanos());
+        try {
+            producer.sendBody(ENDPOINT, d);
+            return true;
+        } catch (RuntimeException full) {
+            inFlight.remove(d.id());
+            store.release(d.id());
+            backlog.set(true);
+            return false;
+        }
+    }
+
     /**
      * After an ingest commit: deliveries already claimed by the store go straight to the workers; a claim
-     * pass runs only for those that wait behind an earlier delivery of their fingerprint (or did not fit).
+     * pass runs only for those that wait behind an earlier delivery of their fingerprint or did not fit.
      */
     public void handOff(List<AlertStore.Accepted> accepted) {
         boolean claimPass = false;
         for (AlertStore.Accepted a : accepted) {
-            claimPass |= a.claimedIds().size() < a.deliveryIds().size();
-            for (Long id : a.claimedIds()) {
-                inFlight.put(id, System.nanoTime());
-                try {
-                    producer.sendBody(ENDPOINT, id);
-                } catch (RuntimeException full) {
-                    inFlight.remove(id);
-                    store.release(id);
-                    claimPass = true;
-                }
+            if (a.overflow()) {
+                backlog.set(true);
+                claimPass = true;
+            }
+            if (!a.waiting().isEmpty()) {
+                waitingKeys.addAll(a.waiting());
+                claimPass = true;
+            }
+            long now = System.nanoTime();
+            for (AlertStore.FreshDelivery d : a.claimed()) {
+                claimPass |= !queue(new QueuedDelivery(d.id(), now, d));
             }
         }
         if (claimPass) {
@@ -122,22 +182,39 @@ public class DeliveryQueue {
         }
     }
 
-    /**
-     * End of every delivery (sent, dead, deferred or interrupted): it may be queued again, and a delivery
-     * of the same fingerprint waiting behind it may go now. Rows that wait for a time (rate limit, breaker)
-     * are picked up by the claim-deliveries poll.
-     */
+    /** End of every delivery (sent, dead, deferred or interrupted): it may be queued again. */
     public void finished(Exchange exchange) {
         Long id = exchange.getProperty(Deliveries.DELIVERY_ID, Long.class);
         if (id != null) {
             inFlight.remove(id);
         }
         DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
-        try {
-            if (id == null || ctx == null || store.hasSuccessor(id, ctx.channel().id(), ctx.alert().fingerprint())) {
+        if (id == null || ctx == null) {
+            wake();
+        } else {
+            completed(id, ctx.channel().id(), ctx.alert().fingerprint());
+        }
+    }
+
+    /**
+     * A delivery's outcome is committed: a delivery of the same fingerprint waiting behind it may go now,
+     * and older work left in the database may fit into the queue. Rows that wait for a time (rate limit,
+     * breaker) are picked up by the claim-deliveries poll.
+     */
+    private void completed(long id, String channelId, String fingerprint) {
+        String key = key(channelId, fingerprint);
+        if (waitingKeys.contains(key)) {
+            try {
+                if (store.hasSuccessor(id, channelId, fingerprint)) {
+                    wake();
+                } else {
+                    waitingKeys.remove(key);
+                }
+            } catch (RuntimeException e) {
                 wake();
             }
-        } catch (RuntimeException e) {
+        }
+        if ((backlog.get() || wantClaim.get()) && exchanges.remainingCapacity() >= minRoom()) {
             wake();
         }
     }

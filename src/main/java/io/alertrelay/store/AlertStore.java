@@ -10,16 +10,13 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import io.alertrelay.RelayProperties;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.camel.Exchange;
-import org.springframework.beans.factory.annotation.Qualifier;
+import io.alertrelay.delivery.DeliveryQueue;
+import jakarta.annotation.PreDestroy;
 import org.springframework.context.annotation.Lazy;
 import java.util.function.Function;
 import org.springframework.dao.DuplicateKeyException;
@@ -48,11 +45,12 @@ public class AlertStore {
     private final InstanceId instance;
     private final RelayProperties props;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-    private final BlockingQueue<Exchange> workQueue;
+    private final DeliveryQueue queue;
+    private final GroupCommit<List<Alert>, List<Accepted>> commits;
 
     public AlertStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, ChannelRegistry channels,
                       DeliveryStore deliveries, InstanceId instance, RelayProperties props,
-                      @Lazy @Qualifier("deliveryExchanges") BlockingQueue<Exchange> workQueue) {
+                      @Lazy DeliveryQueue queue) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
@@ -60,20 +58,40 @@ public class AlertStore {
         this.deliveries = deliveries;
         this.instance = instance;
         this.props = props;
-        this.workQueue = workQueue;
+        this.queue = queue;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
+        this.commits = new GroupCommit<>("ingest-commit", 10_000, 64, this::storeTogether, this::storeAlone);
     }
 
     /**
-     * What was stored for one alert: its id, its pending deliveries, and those among them already claimed
-     * by this instance (the first pending delivery of their channel and fingerprint), which go straight
-     * to the workers without waiting for a claim pass.
+     * What was stored for one alert: its id, its pending deliveries, those among them already claimed by
+     * this instance (the first pending delivery of their channel and fingerprint, while the workers'
+     * queue had room), which go straight to the workers without a claim pass or a database read, the
+     * channel+fingerprint keys of deliveries that wait behind an earlier one, and whether any delivery
+     * was left for a claim pass because the queue was full.
      */
-    public record Accepted(String alertId, boolean duplicate, List<Long> deliveryIds, List<Long> claimedIds) {}
+    public record Accepted(String alertId, boolean duplicate, List<Long> deliveryIds, List<FreshDelivery> claimed,
+                           List<String> waiting, boolean overflow) {
 
+        static Accepted duplicateOf(String alertId) {
+            return new Accepted(alertId, true, List.of(), List.of(), List.of(), false);
+        }
+    }
+
+    /** A delivery claimed in the ingest transaction, with what its worker needs to send it. */
+    public record FreshDelivery(long id, String channelId, Alert alert, Instant createdAt) {}
+
+    /**
+     * Stores the alerts of one request, all or nothing, and returns after the commit. Concurrent requests
+     * share a commit (see {@link GroupCommit}).
+     */
     public List<Accepted> store(List<Alert> alerts) {
+        return commits.write(alerts);
+    }
+
+    private List<Accepted> storeAlone(List<Alert> alerts) {
         try {
             return storeAll(alerts);
         } catch (DuplicateKeyException raced) {
@@ -81,6 +99,24 @@ public class AlertStore {
             // transaction, so run it again: the duplicate is now found by its client id and reported
             return storeAll(alerts);
         }
+    }
+
+    private List<List<Accepted>> storeTogether(List<List<Alert>> requests) {
+        List<Alert> all = new ArrayList<>();
+        requests.forEach(all::addAll);
+        List<Accepted> stored = storeAll(all);
+        List<List<Accepted>> out = new ArrayList<>(requests.size());
+        int from = 0;
+        for (List<Alert> r : requests) {
+            out.add(stored.subList(from, from + r.size()));
+            from += r.size();
+        }
+        return out;
+    }
+
+    @PreDestroy
+    void stop() {
+        commits.stop();
     }
 
     private List<Accepted> storeAll(List<Alert> alerts) {
@@ -102,11 +138,12 @@ public class AlertStore {
      * other instances) until its transaction has committed.
      */
     private List<Accepted> storeAll(List<Alert> alerts, Function<Alert, List<Channel>> targets) {
-        Map<Alert, List<Channel>> planned = new LinkedHashMap<>();
+        // a list, not a map keyed by alert: two equal alerts in one request are two alerts
+        List<List<Channel>> planned = new ArrayList<>(alerts.size());
         SortedSet<Integer> keys = new TreeSet<>();
         for (Alert a : alerts) {
             List<Channel> to = targets.apply(a);
-            planned.put(a, to);
+            planned.add(to);
             for (Channel c : to) {
                 keys.add(stripe(c.id(), a.fingerprint()));
             }
@@ -125,8 +162,10 @@ public class AlertStore {
                 }
                 List<Accepted> out = new ArrayList<>(alerts.size());
                 // claim no more than the workers' queue can take now; the rest waits for a claim pass
-                int[] budget = {workQueue.remainingCapacity()};
-                planned.forEach((a, to) -> out.add(storeOne(a, to, budget)));
+                int[] budget = {queue.claimBudget()};
+                for (int i = 0; i < alerts.size(); i++) {
+                    out.add(storeOne(alerts.get(i), planned.get(i), budget));
+                }
                 return out;
             });
         } finally {
@@ -145,7 +184,7 @@ public class AlertStore {
             List<String> existing = jdbc.queryForList("SELECT id FROM alerts WHERE client_id = ?", String.class,
                     incoming.clientId());
             if (!existing.isEmpty()) {
-                return new Accepted(existing.get(0), true, List.of(), List.of());
+                return Accepted.duplicateOf(existing.get(0));
             }
         }
         Instant now = Instant.now();
@@ -162,13 +201,20 @@ public class AlertStore {
                 alert.id(), alert.clientId(), alert.fingerprint(), alert.title(), alert.severity(), alert.status(),
                 alert.source(), body, ts);
         List<Long> ids = new ArrayList<>();
-        List<Long> claimed = new ArrayList<>();
+        List<FreshDelivery> claimed = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        boolean overflow = false;
         Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
         for (Channel c : targets) {
-            boolean first = claimBudget[0] > 0 && jdbc.queryForObject("SELECT COUNT(*) FROM deliveries WHERE channel_id = ? "
-                    + "AND fingerprint = ? AND status = 'pending'", Integer.class, c.id(), alert.fingerprint()) == 0;
-            if (first) {
+            boolean behind = !jdbc.queryForList("SELECT id FROM deliveries WHERE channel_id = ? AND fingerprint = ? "
+                    + "AND status = 'pending' FETCH FIRST 1 ROWS ONLY", Long.class, c.id(), alert.fingerprint()).isEmpty();
+            boolean first = !behind && claimBudget[0] > 0;
+            if (behind) {
+                waiting.add(DeliveryQueue.key(c.id(), alert.fingerprint()));
+            } else if (first) {
                 claimBudget[0]--;
+            } else {
+                overflow = true;
             }
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(con -> {
@@ -187,10 +233,10 @@ public class AlertStore {
             long id = key.getKey().longValue();
             ids.add(id);
             if (first) {
-                claimed.add(id);
+                claimed.add(new FreshDelivery(id, c.id(), alert, now));
             }
         }
-        return new Accepted(alert.id(), false, ids, claimed);
+        return new Accepted(alert.id(), false, ids, claimed, waiting, overflow);
     }
 
 }

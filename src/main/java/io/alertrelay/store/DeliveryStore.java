@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import jakarta.annotation.PreDestroy;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -46,6 +49,7 @@ public class DeliveryStore {
     private final InstanceId instance;
     private final RelayProperties props;
     private final boolean postgres;
+    private final GroupCommit<Sent, Boolean> sentLog;
 
     public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate tx, InstanceId instance, RelayProperties props,
                          ChannelRegistry channels, DataSource dataSource) {
@@ -55,6 +59,8 @@ public class DeliveryStore {
         this.props = props;
         String url = jdbcUrl(dataSource);
         this.postgres = url.startsWith("jdbc:postgresql:");
+        this.sentLog = new GroupCommit<>("sent-commit", 10_000, 500, this::markSentTogether,
+                sent -> markSentTogether(List.of(sent)).get(0));
         for (Channel c : channels.all()) {
             ensureStatusRow(c.id());
         }
@@ -174,22 +180,44 @@ public class DeliveryStore {
                 Timestamp.from(notBefore), Timestamp.from(Instant.now()), id, instance.id());
     }
 
+    /** A successful send, to be recorded: the delivery becomes sent and its channel counts a success. */
+    public record Sent(long id, String channelId, int attempts, long responseMs, String claimedBy, Instant at) {}
+
     /**
-     * Marks a delivery sent and counts the channel's success (which clears its failure fields), in one
-     * transaction: both or neither, and one commit where two cost twice the disk writes.
+     * Records a successful send and returns once it is committed, with whether the row was still this
+     * instance's. Sends that finish together are recorded in one transaction (see {@link GroupCommit}).
      */
-    public void markSent(long id, String channelId, int attempts, long responseMs, String claimedBy) {
-        tx.executeWithoutResult(status -> {
-            jdbc.update("UPDATE deliveries SET status = 'sent', attempts = attempts + ?, sent_at = CURRENT_TIMESTAMP, "
-                    + "updated_at = CURRENT_TIMESTAMP, last_error = NULL, claimed_by = NULL, lease_until = NULL "
-                    + "WHERE id = ? AND status = 'pending' AND claimed_by = ?", attempts, id, claimedBy);
-            jdbc.update("UPDATE channel_status SET sent_count = sent_count + 1, "
-                    + "response_time_total_ms = response_time_total_ms + ?, response_time_count = response_time_count + 1, "
-                    + "last_success_timestamp = CURRENT_TIMESTAMP, last_failure_timestamp = NULL, "
+    public boolean markSent(Sent sent) {
+        return sentLog.write(sent);
+    }
+
+    /** Both or neither in one transaction; a channel's counters are updated once per batch. */
+    private List<Boolean> markSentTogether(List<Sent> batch) {
+        return tx.execute(status -> {
+            int[] rows = jdbc.batchUpdate("UPDATE deliveries SET status = 'sent', attempts = attempts + ?, sent_at = ?, "
+                    + "updated_at = ?, last_error = NULL, claimed_by = NULL, lease_until = NULL "
+                    + "WHERE id = ? AND status = 'pending' AND claimed_by = ?",
+                    batch.stream().map(s -> new Object[] {s.attempts(), Timestamp.from(s.at()), Timestamp.from(s.at()), s.id(),
+                            s.claimedBy()}).toList());
+            Map<String, List<Sent>> byChannel = batch.stream().collect(Collectors.groupingBy(Sent::channelId));
+            byChannel.forEach((channelId, sent) -> jdbc.update("UPDATE channel_status SET sent_count = sent_count + ?, "
+                    + "response_time_total_ms = response_time_total_ms + ?, response_time_count = response_time_count + ?, "
+                    + "last_success_timestamp = ?, last_failure_timestamp = NULL, "
                     + "last_failure_error_type = NULL, last_failure_error_message = NULL, last_failure_status_code = NULL, "
                     + "last_failure_response_text = NULL, last_failure_is_json = NULL WHERE channel_id = ?",
-                    responseMs, channelId);
+                    sent.size(), sent.stream().mapToLong(Sent::responseMs).sum(), sent.size(),
+                    Timestamp.from(sent.stream().map(Sent::at).max(Instant::compareTo).orElseThrow()), channelId));
+            List<Boolean> out = new ArrayList<>(rows.length);
+            for (int n : rows) {
+                out.add(n != 0);
+            }
+            return out;
         });
+    }
+
+    @PreDestroy
+    void stop() {
+        sentLog.stop();
     }
 
     /** The delivery, if it is still pending and claimed by this instance. */

@@ -1,0 +1,155 @@
+package io.alertrelay.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
+
+/**
+ * Writes many callers' work in one transaction. Every commit of a durable database costs a file write,
+ * and that write, not the statements, was what limited the relay; so one thread takes whatever has
+ * queued up while it was busy and commits it together. Nothing waits on purpose: a lone caller is
+ * written at once, and batches only form under load.
+ *
+ * <p>When the database refuses a batch's data, each of its items is written again on its own, so one
+ * bad item fails alone and every caller gets its own answer. Any other failure (the database is down)
+ * is every item's answer: trying each alone would only make the callers wait longer for it.
+ */
+final class GroupCommit<T, R> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
+    private record Job<T, R>(T input, CompletableFuture<R> result) {}
+
+    private final BlockingQueue<Job<T, R>> queue;
+    private final int maxBatch;
+    private final Function<List<T>, List<R>> together;
+    private final Function<T, R> alone;
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    /**
+     * @param together writes a batch in one transaction and returns one result per input, in order
+     * @param alone writes one input in its own transaction
+     */
+    GroupCommit(String name, int capacity, int maxBatch, Function<List<T>, List<R>> together, Function<T, R> alone) {
+        this.queue = new LinkedBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        this.together = together;
+        this.alone = alone;
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Queues the input (waiting for room when the writer is behind) and returns its future result. */
+    private CompletableFuture<R> submit(T input) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        if (stopping || !thread.isAlive()) {
+            // after shutdown began nothing would take it: write it here
+            runAlone(new Job<>(input, result));
+            return result;
+        }
+        try {
+            queue.put(new Job<>(input, result));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** Submits and waits for the commit; the item's own failure is thrown as it was. */
+    R write(T input) {
+        try {
+            return submit(input).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the database", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Writes what is queued, then stops the thread. Not by interrupting it: an interrupt during a write
+     * makes H2 close its file.
+     */
+    @SuppressWarnings("unchecked")
+    void stop() {
+        stopping = true;
+        try {
+            if (thread.isAlive() && queue.offer(new Job<T, R>(null, (CompletableFuture<R>) STOP), 5, TimeUnit.SECONDS)) {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Job<T, R>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(this::runAlone);
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static final CompletableFuture STOP = new CompletableFuture<>();
+
+    private void run() {
+        List<Job<T, R>> batch = new ArrayList<>(maxBatch);
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, maxBatch - 1);
+            boolean stop = batch.removeIf(j -> j.result() == STOP);
+            writeBatch(batch);
+            batch.clear();
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    private void writeBatch(List<Job<T, R>> batch) {
+        if (batch.size() == 1) {
+            runAlone(batch.get(0));
+        } else if (!batch.isEmpty()) {
+            writeTogether(batch);
+        }
+    }
+
+    private void writeTogether(List<Job<T, R>> work) {
+        List<R> results;
+        try {
+            results = together.apply(work.stream().map(Job::input).toList());
+        } catch (DataIntegrityViolationException refused) {
+            work.forEach(this::runAlone);
+            return;
+        } catch (RuntimeException e) {
+            work.forEach(j -> j.result().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < work.size(); i++) {
+            work.get(i).result().complete(results.get(i));
+        }
+    }
+
+    private void runAlone(Job<T, R> job) {
+        try {
+            job.result().complete(alone.apply(job.input()));
+        } catch (RuntimeException e) {
+            job.result().completeExceptionally(e);
+        }
+    }
+}
