@@ -41,6 +41,11 @@ public class RelayProperties {
 
         public int getLeaseSeconds() { return leaseSeconds; }
         public void setLeaseSeconds(int leaseSeconds) { this.leaseSeconds = leaseSeconds; }
+        /** Deliveries sent at the same time (the deliver route's consumers). */
+        private int workers = 8;
+
+        public int getWorkers() { return workers; }
+        public void setWorkers(int workers) { this.workers = workers; }
         public int getQueueSize() { return queueSize; }
         public void setQueueSize(int queueSize) { this.queueSize = queueSize; }
         public int getClaimBatch() { return claimBatch; }

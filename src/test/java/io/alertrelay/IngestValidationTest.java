@@ -188,6 +188,48 @@ class IngestValidationTest extends RelayTestSupport {
         assertThat(alertCount()).isEqualTo(before + 2);
     }
 
+    /**
+     * Concurrent requests share database commits: each must still get its own answer, and twenty racing
+     * requests with one Idempotency-Key must make exactly one alert.
+     */
+    @Test
+    void concurrentRequestsGetTheirOwnAnswersAndOneKeyMakesOneAlert() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<HttpResponse<String>>> distinct = new ArrayList<>();
+            List<java.util.concurrent.Future<HttpResponse<String>>> keyed = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String title = "concurrent-" + i;
+                distinct.add(pool.submit(() -> postJson("/alerts", Map.of("title", title))));
+                keyed.add(pool.submit(() -> send(HttpRequest.newBuilder(uri("/alerts"))
+                        .header("Content-Type", "application/json").header("Idempotency-Key", "race-key")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"raced\"}")).build())));
+            }
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<String> r = distinct.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.statusCode()).isEqualTo(202);
+                String id = parse(r.body()).path("ids").get(0).asText();
+                assertThat(jdbc.queryForObject("SELECT title FROM alerts WHERE id = ?", String.class, id))
+                        .isEqualTo("concurrent-" + i);
+            }
+            java.util.Set<String> keyedIds = new java.util.HashSet<>();
+            int fresh = 0;
+            for (var f : keyed) {
+                HttpResponse<String> r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.statusCode()).isEqualTo(202);
+                JsonNode body = parse(r.body());
+                keyedIds.add(body.path("ids").get(0).asText());
+                fresh += body.path("alerts").get(0).path("duplicate").asBoolean() ? 0 : 1;
+            }
+            assertThat(keyedIds).hasSize(1);
+            assertThat(fresh).isEqualTo(1);
+            assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alerts WHERE client_id = 'race-key'", Long.class))
+                    .isEqualTo(1L);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void onlyPostIsAllowed() {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/alerts")).GET().build());

@@ -62,7 +62,7 @@ public class AlertStore {
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
-        this.commits = new GroupCommit<>("ingest-commit", 10_000, 64, this::storeTogether, this::storeAlone);
+        this.commits = new GroupCommit<>("ingest-commit", 10_000, 64, 4_000, this::storeTogether, this::storeAlone);
     }
 
     /**

@@ -59,7 +59,7 @@ public class DeliveryStore {
         this.props = props;
         String url = jdbcUrl(dataSource);
         this.postgres = url.startsWith("jdbc:postgresql:");
-        this.sentLog = new GroupCommit<>("sent-commit", 10_000, 500, this::markSentTogether,
+        this.sentLog = new GroupCommit<>("sent-commit", 10_000, props.getDelivery().getWorkers(), 10_000, this::markSentTogether,
                 sent -> markSentTogether(List.of(sent)).get(0));
         for (Channel c : channels.all()) {
             ensureStatusRow(c.id());

@@ -15,8 +15,8 @@ import org.springframework.dao.DataIntegrityViolationException;
 /**
  * Writes many callers' work in one transaction. Every commit of a durable database costs a file write,
  * and that write, not the statements, was what limited the relay; so one thread takes whatever has
- * queued up while it was busy and commits it together. Nothing waits on purpose: a lone caller is
- * written at once, and batches only form under load.
+ * queued up while it was busy and commits it together. Under load commits are also paced (see
+ * {@link #linger}), so that a commit carries several writes instead of one; an idle relay writes at once.
  *
  * <p>When the database refuses a batch's data, each of its items is written again on its own, so one
  * bad item fails alone and every caller gets its own answer. Any other failure (the database is down)
@@ -30,6 +30,8 @@ final class GroupCommit<T, R> {
 
     private final BlockingQueue<Job<T, R>> queue;
     private final int maxBatch;
+    private final long minIntervalNanos;
+    private long lastStart;
     private final Function<List<T>, List<R>> together;
     private final Function<T, R> alone;
     private final Thread thread;
@@ -39,8 +41,11 @@ final class GroupCommit<T, R> {
      * @param together writes a batch in one transaction and returns one result per input, in order
      * @param alone writes one input in its own transaction
      */
-    GroupCommit(String name, int capacity, int maxBatch, Function<List<T>, List<R>> together, Function<T, R> alone) {
+    GroupCommit(String name, int capacity, int maxBatch, long minIntervalMicros, Function<List<T>, List<R>> together,
+                Function<T, R> alone) {
         this.queue = new LinkedBlockingQueue<>(capacity);
+        this.minIntervalNanos = TimeUnit.MICROSECONDS.toNanos(minIntervalMicros);
+        this.lastStart = System.nanoTime() - minIntervalNanos;
         this.maxBatch = maxBatch;
         this.together = together;
         this.alone = alone;
@@ -112,12 +117,36 @@ final class GroupCommit<T, R> {
                 return;
             }
             queue.drainTo(batch, maxBatch - 1);
+            linger(batch, lastStart + minIntervalNanos);
+            lastStart = System.nanoTime();
             boolean stop = batch.removeIf(j -> j.result() == STOP);
             writeBatch(batch);
             batch.clear();
             if (stop) {
                 return;
             }
+        }
+    }
+
+    /**
+     * Commits are paced: one starts no sooner than the minimum interval after the one before, and until
+     * then the batch keeps filling. Idle, a write goes at once; under load, several share each commit.
+     */
+    private void linger(List<Job<T, R>> batch, long deadline) {
+        while (batch.size() < maxBatch) {
+            long left = deadline - System.nanoTime();
+            Job<T, R> next;
+            try {
+                next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, maxBatch - batch.size());
         }
     }
 
@@ -147,7 +176,8 @@ final class GroupCommit<T, R> {
 
     private void runAlone(Job<T, R> job) {
         try {
-            job.result().complete(alone.apply(job.input()));
+            R result = alone.apply(job.input());
+            job.result().complete(result);
         } catch (RuntimeException e) {
             job.result().completeExceptionally(e);
         }
