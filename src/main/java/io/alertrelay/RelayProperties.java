@@ -42,7 +42,7 @@ public class RelayProperties {
         public int getLeaseSeconds() { return leaseSeconds; }
         public void setLeaseSeconds(int leaseSeconds) { this.leaseSeconds = leaseSeconds; }
         /** Deliveries sent at the same time (the deliver route's consumers). */
-        private int workers = 8;
+        private int workers = 16;
 
         public int getWorkers() { return workers; }
         public void setWorkers(int workers) { this.workers = workers; }

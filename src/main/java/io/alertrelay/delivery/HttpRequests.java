@@ -2,6 +2,7 @@ package io.alertrelay.delivery;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.camel.Exchange;
+import org.apache.camel.http.common.HttpMethods;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -30,7 +31,9 @@ public class HttpRequests {
         msg.removeHeaders("*", "Camel*");
         req.headers().forEach(msg::setHeader);
         msg.setHeader(Exchange.HTTP_URI, req.url());
-        msg.setHeader(Exchange.HTTP_METHOD, req.method());
+        // as camel-http's own enum: a String would go through Camel's type converters on every request,
+        // which cost about a tenth of the relay's CPU in the benchmark
+        msg.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(req.method()));
         String contentType = req.headers().getOrDefault("Content-Type", "application/json; charset=utf-8");
         msg.setHeader(Exchange.CONTENT_TYPE, contentType);
         msg.setBody(req.body() == null ? new byte[0] : req.body().getBytes(StandardCharsets.UTF_8));

@@ -13,7 +13,8 @@ import io.alertrelay.RelayProperties;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.UUID;
+import com.fasterxml.uuid.Generators;
+import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import java.util.concurrent.locks.ReentrantLock;
 import io.alertrelay.delivery.DeliveryQueue;
 import jakarta.annotation.PreDestroy;
@@ -34,6 +35,11 @@ public class AlertStore {
 
     /** Lock stripes for channel+fingerprint keys; a batch takes its stripes in ascending order. */
     private static final int STRIPES = 256;
+    /**
+     * Time-ordered UUIDs: every new alert id sorts after the last, so an insert touches the end of the id
+     * index (and of deliveries' alert_id index) instead of a random page, and a commit writes fewer pages.
+     */
+    private static final TimeBasedEpochGenerator ALERT_IDS = Generators.timeBasedEpochGenerator();
     /** Namespace of this relay's PostgreSQL advisory locks. */
     private static final int ADVISORY_NAMESPACE = 0x41524c59;
 
@@ -188,7 +194,7 @@ public class AlertStore {
             }
         }
         Instant now = Instant.now();
-        Alert alert = incoming.withId(UUID.randomUUID().toString(), now);
+        Alert alert = incoming.withId(ALERT_IDS.generate().toString(), now);
         String body;
         try {
             body = json.writeValueAsString(alert);
