@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${DURATION:-30}
-WARMUP=${WARMUP:-10}
+WARMUP=${WARMUP:-60}
 CONNECTIONS=${CONNECTIONS:-16}
 RATE=${RATE:-500}
 CHANNELS=${CHANNELS:-1}

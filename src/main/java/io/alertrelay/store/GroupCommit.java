@@ -120,7 +120,13 @@ final class GroupCommit<T, R> {
             linger(batch, lastStart + minIntervalNanos);
             lastStart = System.nanoTime();
             boolean stop = batch.removeIf(j -> j.result() == STOP);
-            writeBatch(batch);
+            try {
+                writeBatch(batch);
+            } catch (Throwable t) {
+                // the thread must outlive any one batch, and no caller may wait for an answer that never comes
+                LOG.error("Writing a batch of {} failed", batch.size(), t);
+                batch.forEach(j -> j.result().completeExceptionally(t));
+            }
             batch.clear();
             if (stop) {
                 return;
