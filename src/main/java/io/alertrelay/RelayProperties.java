@@ -35,15 +35,14 @@ public class RelayProperties {
         private int leaseSeconds = 300;
         /** Deliveries held in memory waiting for a worker; the rest wait in the database. */
         private int queueSize = 1000;
+        /** Deliveries sent at the same time (the deliver route's consumers). */
+        private int workers = 16;
         /** Most deliveries claimed from the database in one poll. */
         private int claimBatch = 200;
         private final Breaker circuitBreaker = new Breaker();
 
         public int getLeaseSeconds() { return leaseSeconds; }
         public void setLeaseSeconds(int leaseSeconds) { this.leaseSeconds = leaseSeconds; }
-        /** Deliveries sent at the same time (the deliver route's consumers). */
-        private int workers = 16;
-
         public int getWorkers() { return workers; }
         public void setWorkers(int workers) { this.workers = workers; }
         public int getQueueSize() { return queueSize; }

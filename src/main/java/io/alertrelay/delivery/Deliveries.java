@@ -23,6 +23,8 @@ public class Deliveries {
     public static final String CHANNEL_ID = "channelId";
     public static final String KIND = "kind";
     public static final String CONTEXT = "delivery";
+    /** Claimed by the ingest transaction that stored it (not by a claim pass). */
+    public static final String FRESH = "freshDelivery";
     public static final String ATTEMPT = "attempt";
     /** When the delivery was accepted (deliveries.created_at), for the accept-to-sent latency metric. */
     public static final String ACCEPTED_AT = "acceptedAt";
@@ -48,9 +50,7 @@ public class Deliveries {
      * null body when the row is no longer ours to send, which the route filters out.
      */
     public void start(Exchange exchange) throws Exception {
-        Object body = exchange.getMessage().getBody();
-        QueuedDelivery queued = body instanceof QueuedDelivery q ? q
-                : new QueuedDelivery(exchange.getMessage().getBody(Long.class), 0, null);
+        QueuedDelivery queued = exchange.getMessage().getBody(QueuedDelivery.class);
         long id = queued.id();
         exchange.setProperty(DELIVERY_ID, id);
         // a claim comes with a full lease; one that waited in the queue for a third of it is renewed (which
@@ -60,7 +60,8 @@ public class Deliveries {
             return;
         }
         AlertStore.FreshDelivery fresh = queued.fresh();
-        if (fresh != null) {
+        if (fresh != null && fresh.alert() != null) {
+            exchange.setProperty(FRESH, true);
             begin(exchange, id, fresh.channelId(), 0, fresh.createdAt(), fresh.alert());
             return;
         }
@@ -85,7 +86,7 @@ public class Deliveries {
         exchange.getMessage().setBody(id);
     }
 
-    /** First step of every kind route: each (re)try starts again from the stored alert. */
+    /** First step of every kind route: each (re)try starts again from the alert as accepted. */
     public DeliveryContext context(Exchange exchange) {
         // counted here, not from Camel's redelivery header, because kind routes clear message headers
         int attempt = exchange.getProperty(ATTEMPT, 0, Integer.class) + 1;

@@ -26,8 +26,10 @@ import org.springframework.stereotype.Component;
 /**
  * The bounded in-memory hand-off between pending delivery rows and the workers of the deliver route.
  * Rows are claimed only as far as the queue has room; the rest wait in the database, so memory stays
- * bounded and nothing is dropped. The claim-deliveries timer polls; {@link #wake()} claims at once
- * after an ingest commit or a finished delivery, so new work does not wait for the timer.
+ * bounded and nothing is dropped. Fresh deliveries come claimed from the ingest transaction; a claim pass
+ * ({@link #wake()}) runs for what they left behind: deliveries that did not fit, and deliveries waiting
+ * behind an earlier one of their fingerprint, once it ends. The claim-deliveries timer polls for the
+ * rest (rate-limited and deferred rows, other instances' leftovers).
  */
 @Component("deliveryQueue")
 public class DeliveryQueue {
@@ -47,8 +49,11 @@ public class DeliveryQueue {
         return t;
     });
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
-    /** Deliveries were left in the database for a claim pass (the queue was full, or a pass was). */
-    private final AtomicBoolean backlog = new AtomicBoolean();
+    /**
+     * Deliveries were left in the database for a claim pass (the queue was full, or a pass was). True at
+     * startup, so that what an earlier run left goes before new work.
+     */
+    private final AtomicBoolean backlog = new AtomicBoolean(true);
     /** A claim pass was asked for while the queue had too little room. */
     private final AtomicBoolean wantClaim = new AtomicBoolean();
     /**
@@ -56,6 +61,7 @@ public class DeliveryQueue {
      * the database is asked whether the next may go. Other keys need no query at all.
      */
     private final Set<String> waitingKeys = ConcurrentHashMap.newKeySet();
+    private static final int MAX_WAITING_KEYS = 100_000;
     /**
      * Deliveries queued or on a worker, with when they were queued: a row whose lease ran out while it
      * waited in the queue is claimed again by the next pass, and must not be queued a second time.
@@ -78,10 +84,10 @@ public class DeliveryQueue {
 
     /**
      * How many deliveries an ingest transaction may claim for itself: none while older deliveries wait
-     * for a claim pass, so that those go first.
+     * for a claim pass (or a pass waits for room), so that those go first.
      */
     public int claimBudget() {
-        return backlog.get() ? 0 : exchanges.remainingCapacity();
+        return backlog.get() || wantClaim.get() ? 0 : exchanges.remainingCapacity();
     }
 
     /**
@@ -151,8 +157,13 @@ public class DeliveryQueue {
             return true;
         } catch (RuntimeException full) {
             inFlight.remove(d.id());
-            store.release(d.id());
             backlog.set(true);
+            try {
+                store.release(d.id());
+            } catch (RuntimeException e) {
+                // the claim then runs out after lease-seconds and the delivery is claimed again
+                LOG.warn("Could not give back the claim of delivery {}: {}", d.id(), e.getMessage());
+            }
             return false;
         }
     }
@@ -160,6 +171,7 @@ public class DeliveryQueue {
     /**
      * After an ingest commit: deliveries already claimed by the store go straight to the workers; a claim
      * pass runs only for those that wait behind an earlier delivery of their fingerprint or did not fit.
+     * Never throws: the alerts are committed, and their 202 must not become an error.
      */
     public void handOff(List<AlertStore.Accepted> accepted) {
         boolean claimPass = false;
@@ -169,6 +181,11 @@ public class DeliveryQueue {
                 claimPass = true;
             }
             if (!a.waiting().isEmpty()) {
+                if (waitingKeys.size() > MAX_WAITING_KEYS) {
+                    // keys of deliveries that another instance sent are never removed here; forgetting
+                    // them all costs at most a poll interval for the ones still waiting
+                    waitingKeys.clear();
+                }
                 waitingKeys.addAll(a.waiting());
                 claimPass = true;
             }
@@ -178,7 +195,11 @@ public class DeliveryQueue {
             }
         }
         if (claimPass) {
-            wake();
+            try {
+                wake();
+            } catch (RuntimeException e) {
+                LOG.warn("Could not start a claim pass; the next poll claims: {}", e.getMessage());
+            }
         }
     }
 
@@ -192,7 +213,10 @@ public class DeliveryQueue {
         if (id == null || ctx == null) {
             wake();
         } else {
-            completed(id, ctx.channel().id(), ctx.alert().fingerprint());
+            // a delivery from a claim pass may have successors this instance never saw (accepted by another
+            // instance, or before a restart); a fresh one's successors were accepted here
+            boolean fresh = exchange.getProperty(Deliveries.FRESH, false, Boolean.class);
+            completed(id, ctx.channel().id(), ctx.alert().fingerprint(), !fresh);
         }
     }
 
@@ -201,16 +225,17 @@ public class DeliveryQueue {
      * and older work left in the database may fit into the queue. Rows that wait for a time (rate limit,
      * breaker) are picked up by the claim-deliveries poll.
      */
-    private void completed(long id, String channelId, String fingerprint) {
+    private void completed(long id, String channelId, String fingerprint, boolean alwaysAsk) {
         String key = key(channelId, fingerprint);
-        if (waitingKeys.contains(key)) {
+        // removed before asking: a delivery stored behind it meanwhile adds the key again, and is seen
+        if (waitingKeys.remove(key) || alwaysAsk) {
             try {
                 if (store.hasSuccessor(id, channelId, fingerprint)) {
+                    waitingKeys.add(key);
                     wake();
-                } else {
-                    waitingKeys.remove(key);
                 }
             } catch (RuntimeException e) {
+                waitingKeys.add(key);
                 wake();
             }
         }

@@ -37,7 +37,8 @@ public class AlertStore {
     private static final int STRIPES = 256;
     /**
      * Time-ordered UUIDs: every new alert id sorts after the last, so an insert touches the end of the id
-     * index (and of deliveries' alert_id index) instead of a random page, and a commit writes fewer pages.
+     * index (and of the index H2 keeps for the deliveries.alert_id foreign key) instead of a random page,
+     * and a commit writes fewer pages.
      */
     private static final TimeBasedEpochGenerator ALERT_IDS = Generators.timeBasedEpochGenerator();
     /** Namespace of this relay's PostgreSQL advisory locks. */
@@ -86,8 +87,13 @@ public class AlertStore {
         }
     }
 
-    /** A delivery claimed in the ingest transaction, with what its worker needs to send it. */
+    /**
+     * A delivery claimed in the ingest transaction, with what its worker needs to send it; the alert is
+     * null when it is too large to keep in memory while queued.
+     */
     public record FreshDelivery(long id, String channelId, Alert alert, Instant createdAt) {}
+
+    private static final int CARRY_MAX_CHARS = 16 * 1024;
 
     /**
      * Stores the alerts of one request, all or nothing, and returns after the commit. Concurrent requests
@@ -239,7 +245,9 @@ public class AlertStore {
             long id = key.getKey().longValue();
             ids.add(id);
             if (first) {
-                claimed.add(new FreshDelivery(id, c.id(), alert, now));
+                // a large alert stays in the database until its worker loads it: the queue holds
+                // queue-size deliveries, and that must not mean queue-size megabyte-sized alerts
+                claimed.add(new FreshDelivery(id, c.id(), body.length() <= CARRY_MAX_CHARS ? alert : null, now));
             }
         }
         return new Accepted(alert.id(), false, ids, claimed, waiting, overflow);

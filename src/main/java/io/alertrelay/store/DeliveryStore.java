@@ -11,8 +11,8 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import jakarta.annotation.PreDestroy;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
@@ -199,14 +199,24 @@ public class DeliveryStore {
                     + "WHERE id = ? AND status = 'pending' AND claimed_by = ?",
                     batch.stream().map(s -> new Object[] {s.attempts(), Timestamp.from(s.at()), Timestamp.from(s.at()), s.id(),
                             s.claimedBy()}).toList());
-            Map<String, List<Sent>> byChannel = batch.stream().collect(Collectors.groupingBy(Sent::channelId));
-            byChannel.forEach((channelId, sent) -> jdbc.update("UPDATE channel_status SET sent_count = sent_count + ?, "
-                    + "response_time_total_ms = response_time_total_ms + ?, response_time_count = response_time_count + ?, "
-                    + "last_success_timestamp = ?, last_failure_timestamp = NULL, "
-                    + "last_failure_error_type = NULL, last_failure_error_message = NULL, last_failure_status_code = NULL, "
-                    + "last_failure_response_text = NULL, last_failure_is_json = NULL WHERE channel_id = ?",
-                    sent.size(), sent.stream().mapToLong(Sent::responseMs).sum(), sent.size(),
-                    Timestamp.from(sent.stream().map(Sent::at).max(Instant::compareTo).orElseThrow()), channelId));
+            // sorted: every instance updates channel rows in one order, so two batches never deadlock
+            Map<String, List<Sent>> byChannel = new TreeMap<>();
+            for (int i = 0; i < rows.length; i++) {
+                if (rows[i] != 0) { // a row no longer ours (lease lost) is not counted as this instance's success
+                    byChannel.computeIfAbsent(batch.get(i).channelId(), k -> new ArrayList<>()).add(batch.get(i));
+                }
+            }
+            byChannel.forEach((channelId, sent) -> {
+                Timestamp last = Timestamp.from(sent.stream().map(Sent::at).max(Instant::compareTo).orElseThrow());
+                jdbc.update("UPDATE channel_status SET sent_count = sent_count + ?, "
+                        + "response_time_total_ms = response_time_total_ms + ?, response_time_count = response_time_count + ?, "
+                        + "last_success_timestamp = ? WHERE channel_id = ?",
+                        sent.size(), sent.stream().mapToLong(Sent::responseMs).sum(), sent.size(), last, channelId);
+                // a success clears the failure fields, but not those of a failure recorded after it
+                jdbc.update("UPDATE channel_status SET last_failure_timestamp = NULL, last_failure_error_type = NULL, "
+                        + "last_failure_error_message = NULL, last_failure_status_code = NULL, last_failure_response_text = NULL, "
+                        + "last_failure_is_json = NULL WHERE channel_id = ? AND last_failure_timestamp <= ?", channelId, last);
+            });
             List<Boolean> out = new ArrayList<>(rows.length);
             for (int n : rows) {
                 out.add(n != 0);

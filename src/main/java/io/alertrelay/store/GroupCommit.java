@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.PessimisticLockingFailureException;
 
 /**
  * Writes many callers' work in one transaction. Every commit of a durable database costs a file write,
@@ -18,8 +19,8 @@ import org.springframework.dao.DataIntegrityViolationException;
  * queued up while it was busy and commits it together. Under load commits are also paced (see
  * {@link #linger}), so that a commit carries several writes instead of one; an idle relay writes at once.
  *
- * <p>When the database refuses a batch's data, each of its items is written again on its own, so one
- * bad item fails alone and every caller gets its own answer. Any other failure (the database is down)
+ * <p>When the database refuses a batch's data, or the batch loses a lock conflict, each of its items is
+ * written again on its own, so one bad item fails alone and every caller gets its own answer. Any other failure (the database is down)
  * is every item's answer: trying each alone would only make the callers wait longer for it.
  */
 final class GroupCommit<T, R> {
@@ -32,6 +33,9 @@ final class GroupCommit<T, R> {
     private final int maxBatch;
     private final long minIntervalNanos;
     private long lastStart;
+    /** Batches left to pace since one last carried more than one write. */
+    private int concurrency;
+    private static final int PACED_BATCHES = 32;
     private final Function<List<T>, List<R>> together;
     private final Function<T, R> alone;
     private final Thread thread;
@@ -55,34 +59,51 @@ final class GroupCommit<T, R> {
     }
 
     /** Queues the input (waiting for room when the writer is behind) and returns its future result. */
-    private CompletableFuture<R> submit(T input) {
-        CompletableFuture<R> result = new CompletableFuture<>();
+    private CompletableFuture<R> submit(T input) throws InterruptedException {
+        Job<T, R> job = new Job<>(input, new CompletableFuture<>());
         if (stopping || !thread.isAlive()) {
             // after shutdown began nothing would take it: write it here
-            runAlone(new Job<>(input, result));
-            return result;
+            runAlone(job);
+            return job.result();
         }
-        try {
-            queue.put(new Job<>(input, result));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.completeExceptionally(e);
+        queue.put(job);
+        if (stopping && !thread.isAlive() && queue.remove(job)) {
+            runAlone(job); // stop() finished between the check and the put
         }
-        return result;
+        return job.result();
     }
 
-    /** Submits and waits for the commit; the item's own failure is thrown as it was. */
+    /**
+     * Submits and waits for the commit; the item's own failure is thrown as it was. Once queued, the write
+     * happens whatever the caller does, so an interrupt no longer cuts the wait short: answering "failed"
+     * for a write that then commits would make a client retry an alert that was stored.
+     */
     R write(T input) {
+        CompletableFuture<R> result;
         try {
-            return submit(input).get();
+            result = submit(input);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the database", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
+            throw new IllegalStateException("interrupted before the write was queued", e);
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
             }
-            throw new IllegalStateException(e.getCause());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -117,8 +138,13 @@ final class GroupCommit<T, R> {
                 return;
             }
             queue.drainTo(batch, maxBatch - 1);
-            linger(batch, lastStart + minIntervalNanos);
+            if (concurrency > 0 && !stopping) {
+                linger(batch, lastStart + minIntervalNanos);
+            }
             lastStart = System.nanoTime();
+            // pacing pays only when callers overlap; a lone sequential caller (the Kafka consumer, one
+            // busy worker) would just wait for it on every write
+            concurrency = batch.size() > 1 ? PACED_BATCHES : Math.max(0, concurrency - 1);
             boolean stop = batch.removeIf(j -> j.result() == STOP);
             try {
                 writeBatch(batch);
@@ -135,8 +161,9 @@ final class GroupCommit<T, R> {
     }
 
     /**
-     * Commits are paced: one starts no sooner than the minimum interval after the one before, and until
-     * then the batch keeps filling. Idle, a write goes at once; under load, several share each commit.
+     * Commits are paced while callers overlap: one starts no sooner than the minimum interval after the
+     * one before, and until then the batch keeps filling. Idle, a write goes at once; under load, several
+     * share each commit.
      */
     private void linger(List<Job<T, R>> batch, long deadline) {
         while (batch.size() < maxBatch) {
@@ -145,7 +172,7 @@ final class GroupCommit<T, R> {
             try {
                 next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // not passed on: this thread is about to write, and an interrupt makes H2 close its file
                 return;
             }
             if (next == null) {
@@ -168,7 +195,8 @@ final class GroupCommit<T, R> {
         List<R> results;
         try {
             results = together.apply(work.stream().map(Job::input).toList());
-        } catch (DataIntegrityViolationException refused) {
+        } catch (DataIntegrityViolationException | PessimisticLockingFailureException refused) {
+            // refused data, or a lock conflict (a deadlock with another instance): each item again on its own
             work.forEach(this::runAlone);
             return;
         } catch (RuntimeException e) {

@@ -115,19 +115,15 @@ class GroupCommitTest {
     }
 
     @Test
-    void underLoadCommitsArePacedSoThatWritesShareThem() throws Exception {
+    void whileCallersOverlapCommitsArePacedSoThatWritesShareThem() throws Exception {
         commit = new GroupCommit<>("test-commit", 100, 10, 2_000_000, inputs -> {
             batches.add(inputs);
             return inputs.stream().map(i -> "stored " + i).toList();
-        }, input -> {
-            batches.add(List.of(input));
-            return "stored " + input;
-        });
-        // an idle writer commits at once
-        long start = System.nanoTime();
-        assertThat(commit.write("idle")).isEqualTo("stored idle");
-        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1000);
-        // right after a commit, the next ones wait for the pace and go together
+        }, this::alone);
+        for (Future<String> f : firstThenThree("a", "b", "c")) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        // right after a shared commit, the next writes wait for the pace (2 s) and go together
         List<Future<String>> burst = new ArrayList<>();
         for (String s : List.of("x", "y", "z")) {
             burst.add(callers.submit(() -> commit.write(s)));
@@ -137,5 +133,19 @@ class GroupCommitTest {
         }
         assertThat(batches).hasSize(2);
         assertThat(batches.get(1)).containsExactlyInAnyOrder("x", "y", "z");
+    }
+
+    @Test
+    void aLoneSequentialCallerIsNotPaced() {
+        commit = new GroupCommit<>("test-commit", 100, 10, 2_000_000, inputs -> {
+            batches.add(inputs);
+            return inputs.stream().map(i -> "stored " + i).toList();
+        }, this::alone);
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) {
+            assertThat(commit.write("seq-" + i)).isEqualTo("stored seq-" + i);
+        }
+        // paced, the three would have taken at least 4 s
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
     }
 }
