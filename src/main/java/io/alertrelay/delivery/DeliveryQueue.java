@@ -50,10 +50,12 @@ public class DeliveryQueue {
     });
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     /**
-     * Deliveries were left in the database for a claim pass (the queue was full, or a pass was). True at
-     * startup, so that what an earlier run left goes before new work.
+     * Deliveries were left in the database for a claim pass (the queue was full, or a pass was). Not set
+     * at startup: while it is set every delivery goes through claim passes, which cost far more than a
+     * claim in the ingest transaction, and under steady load the relay would not leave that mode; what
+     * an earlier run left is claimed by the first poll.
      */
-    private final AtomicBoolean backlog = new AtomicBoolean(true);
+    private final AtomicBoolean backlog = new AtomicBoolean();
     /** A claim pass was asked for while the queue had too little room. */
     private final AtomicBoolean wantClaim = new AtomicBoolean();
     /**

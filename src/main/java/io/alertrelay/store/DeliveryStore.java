@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.Optional;
 import jakarta.annotation.PreDestroy;
 import com.zaxxer.hikari.HikariDataSource;
@@ -38,11 +39,18 @@ public class DeliveryStore {
      * overtakes its trigger, and a ticketing channel never opens two tickets for one fingerprint),
      * while other fingerprints and channels proceed in parallel.
      */
-    private static final String CLAIMABLE = "SELECT d.id FROM deliveries d WHERE d.status = 'pending' "
-            + "AND (d.lease_until IS NULL OR d.lease_until < ?) "
+    private static final String CLAIMABLE = "SELECT d.id FROM deliveries d WHERE d.status = 'pending' AND %s "
             + "AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.channel_id = d.channel_id "
             + "AND e.fingerprint = d.fingerprint AND e.status = 'pending' AND e.id < d.id) "
             + "%s ORDER BY d.id FETCH FIRST %d ROWS ONLY";
+    /**
+     * Unclaimed rows first, then rows whose lease or wait ran out: two index ranges. One query with
+     * {@code lease_until IS NULL OR lease_until < ?} made the database read and sort every pending row
+     * (59 ms for 20,000 pending rows against 0.03 ms for the first range alone), and under overload,
+     * when every delivery goes through a claim pass, that cost grew with the very backlog it had to drain.
+     */
+    private static final String FREE = "d.lease_until IS NULL";
+    private static final String EXPIRED = "d.lease_until < ?";
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -113,21 +121,28 @@ public class DeliveryStore {
         if (limit <= 0) {
             return List.of();
         }
-        List<Object> args = new ArrayList<>();
-        String paused = "";
-        if (!pausedChannels.isEmpty()) {
-            paused = "AND d.channel_id NOT IN (" + String.join(", ", Collections.nCopies(pausedChannels.size(), "?")) + ")";
-        }
+        String paused = pausedChannels.isEmpty() ? ""
+                : "AND d.channel_id NOT IN (" + String.join(", ", Collections.nCopies(pausedChannels.size(), "?")) + ")";
         Instant now = Instant.now();
         Timestamp nowTs = Timestamp.from(now);
         Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
-        args.add(nowTs);
-        args.addAll(pausedChannels);
-        String select = CLAIMABLE.formatted(paused, limit);
+        List<Object> expiredArgs = new ArrayList<>();
+        expiredArgs.add(nowTs);
+        expiredArgs.addAll(pausedChannels);
+        String lock = postgres ? " FOR UPDATE OF d SKIP LOCKED" : "";
+        Supplier<List<Long>> candidates = () -> {
+            List<Long> ids = new ArrayList<>(jdbc.queryForList(CLAIMABLE.formatted(FREE, paused, limit) + lock, Long.class,
+                    pausedChannels.toArray()));
+            if (ids.size() < limit) {
+                ids.addAll(jdbc.queryForList(CLAIMABLE.formatted(EXPIRED, paused, limit - ids.size()) + lock, Long.class,
+                        expiredArgs.toArray()));
+            }
+            return ids;
+        };
         if (postgres) {
             // rows another instance is claiming right now are skipped, not waited for
             return tx.execute(status -> {
-                List<Long> ids = jdbc.queryForList(select + " FOR UPDATE OF d SKIP LOCKED", Long.class, args.toArray());
+                List<Long> ids = candidates.get();
                 for (Long id : ids) {
                     jdbc.update("UPDATE deliveries SET claimed_by = ?, lease_until = ?, updated_at = ? WHERE id = ?",
                             instance.id(), lease, nowTs, id);
@@ -139,9 +154,9 @@ public class DeliveryStore {
         // One transaction for the batch: with WRITE_DELAY=0 every commit writes to the file, and a
         // commit per row made claiming, not sending, the limit of the delivery rate.
         return tx.execute(status -> {
-            List<Long> candidates = jdbc.queryForList(select, Long.class, args.toArray());
-            List<Long> claimed = new ArrayList<>(candidates.size());
-            for (Long id : candidates) {
+            List<Long> ids = candidates.get();
+            List<Long> claimed = new ArrayList<>(ids.size());
+            for (Long id : ids) {
                 int n = jdbc.update("UPDATE deliveries SET claimed_by = ?, lease_until = ?, updated_at = ? "
                         + "WHERE id = ? AND status = 'pending' AND (lease_until IS NULL OR lease_until < ?)",
                         instance.id(), lease, nowTs, id, nowTs);
