@@ -1,7 +1,6 @@
 package io.alertrelay.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -33,12 +32,6 @@ public class FailureClassifier {
     public static final String STORAGE_ERROR = "storage_error";
     public static final String LEASE_LOST = "lease_lost";
     private static final Pattern URL = Pattern.compile("(https?|smtps?)://([^/\\s\"'?#]+)[^\\s\"']*");
-
-    private final ObjectMapper json;
-
-    public FailureClassifier(ObjectMapper json) {
-        this.json = json;
-    }
 
     public Failure classify(Throwable error, List<String> secrets) {
         return classify(error, secrets, null);
@@ -114,19 +107,20 @@ public class FailureClassifier {
         boolean retryable = status == 408 || throttled || status >= 500;
         String body = e.getResponseBody();
         String text = body == null ? null : truncate(mask(body, secrets));
-        Boolean isJson = body == null ? null : isJson(body);
+        VendorAnswer answer = body == null ? null : VendorAnswer.of(status, body);
+        Boolean isJson = answer == null ? null : answer.json() != null;
         String reason = e.getStatusText() == null || e.getStatusText().isBlank() ? "" : " " + e.getStatusText();
         String message = "HTTP " + status + reason + " from " + hostOf(e.getUri());
         String summary = null;
         if (vendor != null && body != null) {
             try {
-                summary = vendor.describeError(status, body);
+                summary = vendor.describeError(answer);
             } catch (RuntimeException ignored) {
                 // a vendor answer we cannot parse still leaves the generic summary
             }
         }
         if (summary == null && isJson == Boolean.TRUE) {
-            summary = summarizeJsonError(body);
+            summary = summarizeJsonError(answer.json());
         }
         if (summary != null) {
             message += ": " + clean(summary, secrets);
@@ -171,40 +165,22 @@ public class FailureClassifier {
     }
 
     /** Vendors put the useful part of an error in different places; pick the common ones. */
-    private String summarizeJsonError(String body) {
-        try {
-            JsonNode n = json.readTree(body);
-            for (String f : new String[] {"message", "error", "error_description", "detail"}) {
-                JsonNode v = n.get(f);
-                if (v != null && v.isTextual()) {
-                    return v.textValue();
-                }
+    private static String summarizeJsonError(JsonNode n) {
+        for (String f : new String[] {"message", "error", "error_description", "detail"}) {
+            JsonNode v = n.get(f);
+            if (v != null && v.isTextual()) {
+                return v.textValue();
             }
-            JsonNode msgs = n.get("errorMessages");
-            if (msgs != null && msgs.isArray() && !msgs.isEmpty()) {
-                return msgs.get(0).asText();
-            }
-            JsonNode errors = n.get("errors");
-            if (errors != null && errors.isArray() && !errors.isEmpty()) {
-                return errors.get(0).isTextual() ? errors.get(0).textValue() : errors.get(0).toString();
-            }
-        } catch (Exception ignored) {
-            // not summarisable; the response text is still kept
+        }
+        JsonNode msgs = n.get("errorMessages");
+        if (msgs != null && msgs.isArray() && !msgs.isEmpty()) {
+            return msgs.get(0).asText();
+        }
+        JsonNode errors = n.get("errors");
+        if (errors != null && errors.isArray() && !errors.isEmpty()) {
+            return errors.get(0).isTextual() ? errors.get(0).textValue() : errors.get(0).toString();
         }
         return null;
-    }
-
-    private boolean isJson(String body) {
-        String t = body.trim();
-        if (!(t.startsWith("{") || t.startsWith("["))) {
-            return false;
-        }
-        try {
-            json.readTree(t);
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
     }
 
     /** Retry-After is either delta-seconds or an HTTP date. */

@@ -17,7 +17,7 @@ public interface PayloadBuilder {
      * The useful part of the vendor's error answer (Jira's errorMessages and errors, GitHub's 422
      * errors, …) for the channel's failure message, or null to fall back to the generic summary.
      */
-    default String describeError(int status, String responseBody) {
+    default String describeError(VendorAnswer answer) {
         return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.alertrelay.kinds.discord;
 
+import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -143,14 +144,9 @@ public class DiscordPayload implements PayloadBuilder {
      * {"description":{"_errors":[{"code":"BASE_TYPE_MAX_LENGTH","message":"Must be 4096 or fewer in length."}]}}}}}.
      */
     @Override
-    public String describeError(int status, String responseBody) {
-        JsonNode n;
-        try {
-            n = json.readTree(responseBody);
-        } catch (Exception notJson) {
-            return null;
-        }
-        if (!n.hasNonNull("message")) {
+    public String describeError(VendorAnswer answer) {
+        JsonNode n = answer.object();
+        if (n == null || !n.hasNonNull("message")) {
             return null;
         }
         StringBuilder out = new StringBuilder(n.path("message").asText());

@@ -1,5 +1,6 @@
 package io.alertrelay.kinds.github;
 
+import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -243,14 +244,9 @@ public class GithubPayload implements PayloadBuilder {
      * e.g. 422 gives "Validation Failed: Issue.title missing_field".
      */
     @Override
-    public String describeError(int status, String responseBody) {
-        JsonNode n;
-        try {
-            n = json.readTree(responseBody);
-        } catch (Exception notJson) {
-            return null;
-        }
-        if (n == null || !n.isObject()) {
+    public String describeError(VendorAnswer answer) {
+        JsonNode n = answer.object();
+        if (n == null) {
             return null;
         }
         String message = n.path("message").isTextual() ? n.path("message").textValue() : null;

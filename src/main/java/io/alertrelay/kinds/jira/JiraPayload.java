@@ -1,5 +1,6 @@
 package io.alertrelay.kinds.jira;
 
+import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -250,14 +251,9 @@ public class JiraPayload implements PayloadBuilder {
 
     /** Jira's error answer: {"errorMessages":[...],"errors":{"field":"message"}}, as one line. */
     @Override
-    public String describeError(int status, String responseBody) {
-        JsonNode n;
-        try {
-            n = json.readTree(responseBody);
-        } catch (Exception notJson) {
-            return null;
-        }
-        if (n == null || !n.isObject()) {
+    public String describeError(VendorAnswer answer) {
+        JsonNode n = answer.object();
+        if (n == null) {
             return null;
         }
         List<String> parts = new ArrayList<>();

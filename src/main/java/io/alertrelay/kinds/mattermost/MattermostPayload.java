@@ -1,5 +1,6 @@
 package io.alertrelay.kinds.mattermost;
 
+import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -94,18 +95,17 @@ public class MattermostPayload implements PayloadBuilder {
 
     /** Mattermost's API errors: {"id":"web.incoming_webhook.invalid.app_error","message":"Invalid webhook",…}. */
     @Override
-    public String describeError(int status, String responseBody) {
-        try {
-            JsonNode n = json.readTree(responseBody);
-            String message = n.path("message").asText("");
-            String id = n.path("id").asText("");
-            if (message.isEmpty()) {
-                return null;
-            }
-            String detail = n.path("detailed_error").asText("");
-            return message + (id.isEmpty() ? "" : " (" + id + ")") + (detail.isEmpty() ? "" : ": " + detail);
-        } catch (Exception notJson) {
-            return responseBody.isBlank() ? null : "Mattermost: " + Limits.oneLine(responseBody, 200);
+    public String describeError(VendorAnswer answer) {
+        JsonNode n = answer.json();
+        if (n == null) {
+            return answer.text().isBlank() ? null : "Mattermost: " + Limits.oneLine(answer.text(), 200);
         }
+        String message = n.path("message").asText("");
+        String id = n.path("id").asText("");
+        if (message.isEmpty()) {
+            return null;
+        }
+        String detail = n.path("detailed_error").asText("");
+        return message + (id.isEmpty() ? "" : " (" + id + ")") + (detail.isEmpty() ? "" : ": " + detail);
     }
 }

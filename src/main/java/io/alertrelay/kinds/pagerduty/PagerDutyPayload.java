@@ -1,5 +1,6 @@
 package io.alertrelay.kinds.pagerduty;
 
+import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -109,9 +110,9 @@ public class PagerDutyPayload implements PayloadBuilder {
 
     /** PagerDuty's 400 says what is wrong in errors[]; its message alone ("Event object is invalid") does not. */
     @Override
-    public String describeError(int status, String responseBody) {
-        JsonNode n = readOrNull(responseBody);
-        if (n == null || !n.isObject()) {
+    public String describeError(VendorAnswer answer) {
+        JsonNode n = answer.object();
+        if (n == null) {
             return null;
         }
         List<String> errors = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.alertrelay.kinds.slack;
 
+import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -124,8 +125,8 @@ public class SlackPayload implements PayloadBuilder {
 
     /** Slack answers webhook errors with a bare code in text/plain, e.g. 404 "channel_not_found". */
     @Override
-    public String describeError(int status, String responseBody) {
-        String code = responseBody.strip();
+    public String describeError(VendorAnswer answer) {
+        String code = answer.text().strip();
         String words = ERRORS.get(code);
         if (words != null) {
             return "Slack " + code + ": " + words;

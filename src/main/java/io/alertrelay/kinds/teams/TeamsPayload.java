@@ -1,5 +1,6 @@
 package io.alertrelay.kinds.teams;
 
+import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -207,22 +208,18 @@ public class TeamsPayload implements PayloadBuilder {
      * "Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 413".
      */
     @Override
-    public String describeError(int status, String responseBody) {
-        String text = responseBody.strip();
+    public String describeError(VendorAnswer answer) {
+        String text = answer.text().strip();
         if (text.isEmpty()) {
-            return status == 413 ? "the card is larger than Teams accepts (28 KB)" : null;
+            return answer.status() == 413 ? "the card is larger than Teams accepts (28 KB)" : null;
         }
-        if (text.startsWith("{")) {
-            try {
-                JsonNode error = json.readTree(text).path("error");
-                if (error.isObject()) {
-                    String code = error.path("code").asText("");
-                    return (code.isEmpty() ? "" : code + ": ") + error.path("message").asText("");
-                }
-                return error.isTextual() ? error.asText() : null;
-            } catch (Exception notJson) {
-                // fall through to the text
+        if (answer.object() != null) {
+            JsonNode error = answer.object().path("error");
+            if (error.isObject()) {
+                String code = error.path("code").asText("");
+                return (code.isEmpty() ? "" : code + ": ") + error.path("message").asText("");
             }
+            return error.isTextual() ? error.asText() : null;
         }
         return "Teams: " + Limits.oneLine(text, 300);
     }

@@ -1,5 +1,6 @@
 package io.alertrelay.kinds.github;
 
+import io.alertrelay.delivery.VendorAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,16 +21,16 @@ class GithubPayloadTest {
 
     @Test
     void describesGithubValidationErrorsOnOneLine() {
-        assertThat(payload.describeError(422, "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"Issue\","
-                + "\"field\":\"title\",\"code\":\"missing_field\"}],\"documentation_url\":\"https://docs.github.com/rest\"}"))
+        assertThat(payload.describeError(VendorAnswer.of(422, "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"Issue\","
+                + "\"field\":\"title\",\"code\":\"missing_field\"}],\"documentation_url\":\"https://docs.github.com/rest\"}")))
                 .isEqualTo("Validation Failed: Issue.title missing_field");
-        assertThat(payload.describeError(422, "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"Label\","
-                + "\"code\":\"custom\",\"field\":\"name\",\"message\":\"name is too long\\n(max 50)\"}, \"plain text error\"]}"))
+        assertThat(payload.describeError(VendorAnswer.of(422, "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"Label\","
+                + "\"code\":\"custom\",\"field\":\"name\",\"message\":\"name is too long\\n(max 50)\"}, \"plain text error\"]}")))
                 .isEqualTo("Validation Failed: Label.name: name is too long (max 50); plain text error");
-        assertThat(payload.describeError(401, "{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\"}"))
+        assertThat(payload.describeError(VendorAnswer.of(401, "{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\"}")))
                 .isEqualTo("Bad credentials");
-        assertThat(payload.describeError(502, "<html>Bad gateway</html>")).isNull();
-        assertThat(payload.describeError(500, "{\"documentation_url\":\"x\"}")).isNull();
+        assertThat(payload.describeError(VendorAnswer.of(502, "<html>Bad gateway</html>"))).isNull();
+        assertThat(payload.describeError(VendorAnswer.of(500, "{\"documentation_url\":\"x\"}"))).isNull();
     }
 
     @Test
