@@ -36,7 +36,7 @@ public class DeliveryQueue {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryQueue.class);
     static final String ENDPOINT = "seda:deliver?queue=#deliveryExchanges";
-
+    private static final int MAX_WAITING_KEYS = 100_000;
 
     private final BlockingQueue<Exchange> exchanges;
     private final DeliveryStore store;
@@ -51,9 +51,8 @@ public class DeliveryQueue {
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     /**
      * Deliveries were left in the database for a claim pass (the queue was full, or a pass was). Not set
-     * at startup: while it is set every delivery goes through claim passes, which cost far more than a
-     * claim in the ingest transaction, and under steady load the relay would not leave that mode; what
-     * an earlier run left is claimed by the first poll.
+     * at startup: what an earlier run left is claimed by the first poll, and meanwhile new work keeps the
+     * cheaper path (claimed by its ingest transaction, carrying its alert) instead of a pass and a reload.
      */
     private final AtomicBoolean backlog = new AtomicBoolean();
     /** A claim pass was asked for while the queue had too little room. */
@@ -63,7 +62,6 @@ public class DeliveryQueue {
      * the database is asked whether the next may go. Other keys need no query at all.
      */
     private final Set<String> waitingKeys = ConcurrentHashMap.newKeySet();
-    private static final int MAX_WAITING_KEYS = 100_000;
     /**
      * Deliveries queued or on a worker, with when they were queued: a row whose lease ran out while it
      * waited in the queue is claimed again by the next pass, and must not be queued a second time.

@@ -20,12 +20,18 @@ import org.springframework.dao.PessimisticLockingFailureException;
  * {@link #linger}), so that a commit carries several writes instead of one; an idle relay writes at once.
  *
  * <p>When the database refuses a batch's data, or the batch loses a lock conflict, each of its items is
- * written again on its own, so one bad item fails alone and every caller gets its own answer. Any other failure (the database is down)
- * is every item's answer: trying each alone would only make the callers wait longer for it.
+ * written again on its own, so one bad item fails alone and every caller gets its own answer. Any other
+ * failure (the database is down) is every item's answer: trying each alone would only make the callers
+ * wait longer for it.
  */
 final class GroupCommit<T, R> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    /** How many batches stay paced after the last one that carried more than one write. */
+    private static final int PACED_BATCHES = 32;
+    /** The end-of-queue marker {@link #stop()} puts in. */
+    @SuppressWarnings("rawtypes")
+    private static final CompletableFuture STOP = new CompletableFuture<>();
 
     private record Job<T, R>(T input, CompletableFuture<R> result) {}
 
@@ -35,7 +41,6 @@ final class GroupCommit<T, R> {
     private long lastStart;
     /** Batches left to pace since one last carried more than one write. */
     private int concurrency;
-    private static final int PACED_BATCHES = 32;
     private final Function<List<T>, List<R>> together;
     private final Function<T, R> alone;
     private final Thread thread;
@@ -123,11 +128,8 @@ final class GroupCommit<T, R> {
         }
         List<Job<T, R>> left = new ArrayList<>();
         queue.drainTo(left);
-        left.forEach(this::runAlone);
+        left.stream().filter(j -> j.result() != STOP).forEach(this::runAlone);
     }
-
-    @SuppressWarnings("rawtypes")
-    private static final CompletableFuture STOP = new CompletableFuture<>();
 
     private void run() {
         List<Job<T, R>> batch = new ArrayList<>(maxBatch);
