@@ -151,7 +151,9 @@ public class FlowControl {
         }
         switch (failure.type()) {
             case "server_error", "connection", "timeout" -> breaker(channelId).onError(0, TimeUnit.NANOSECONDS, error);
-            case FailureClassifier.STORAGE_ERROR, FailureClassifier.LEASE_LOST -> { }
+            // says nothing about the target; but a trial call's permission must come back, or a half-open
+            // breaker (one permitted call) would wait for its outcome for ever and the channel never send again
+            case FailureClassifier.STORAGE_ERROR, FailureClassifier.LEASE_LOST -> breaker(channelId).releasePermission();
             default -> breaker(channelId).onSuccess(0, TimeUnit.NANOSECONDS);
         }
     }
