@@ -59,7 +59,7 @@ public class AlertStore {
                       DeliveryStore deliveries, InstanceId instance, RelayProperties props,
                       @Lazy DeliveryQueue queue) {
         this.jdbc = jdbc;
-        this.tx = tx;
+        this.tx = deliveries.isPostgres() ? GroupCommit.bounded(tx) : tx;
         this.json = json;
         this.channels = channels;
         this.deliveries = deliveries;

@@ -62,11 +62,11 @@ public class DeliveryStore {
     public DeliveryStore(JdbcTemplate jdbc, TransactionTemplate tx, InstanceId instance, RelayProperties props,
                          ChannelRegistry channels, DataSource dataSource) {
         this.jdbc = jdbc;
-        this.tx = tx;
         this.instance = instance;
         this.props = props;
         String url = jdbcUrl(dataSource);
         this.postgres = url.startsWith("jdbc:postgresql:");
+        this.tx = postgres ? GroupCommit.bounded(tx) : tx;
         this.sentLog = new GroupCommit<>("sent-commit", 10_000, props.getDelivery().getWorkers(), 10_000, this::markSentTogether,
                 sent -> markSentTogether(List.of(sent)).get(0));
         for (Channel c : channels.all()) {
