@@ -40,8 +40,11 @@ public class DeliveryStore {
      * while other fingerprints and channels proceed in parallel.
      */
     private static final String CLAIMABLE = "SELECT d.id FROM deliveries d WHERE d.status = 'pending' AND %s "
-            + "AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.channel_id = d.channel_id "
-            + "AND e.fingerprint = d.fingerprint AND e.status = 'pending' AND e.id < d.id) "
+            // a scalar subquery, not NOT EXISTS: PostgreSQL, with statistics from when few rows were
+            // pending, planned NOT EXISTS as a nested-loop anti-join over all pending rows (114 s for
+            // 35,000 of them, which stalled delivery); this form is an index lookup per row (0.2 s)
+            + "AND d.id = (SELECT MIN(e.id) FROM deliveries e WHERE e.channel_id = d.channel_id "
+            + "AND e.fingerprint = d.fingerprint AND e.status = 'pending') "
             + "%s ORDER BY d.id FETCH FIRST %d ROWS ONLY";
     /**
      * Unclaimed rows first, then rows whose lease or wait ran out: two index ranges. One query with
