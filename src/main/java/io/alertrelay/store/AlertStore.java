@@ -218,8 +218,7 @@ public class AlertStore {
         boolean overflow = false;
         Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
         for (Channel c : targets) {
-            boolean behind = !jdbc.queryForList("SELECT id FROM deliveries WHERE channel_id = ? AND fingerprint = ? "
-                    + "AND status = 'pending' FETCH FIRST 1 ROWS ONLY", Long.class, c.id(), alert.fingerprint()).isEmpty();
+            boolean behind = deliveries.hasPending(c.id(), alert.fingerprint(), -1);
             boolean first = !behind && claimBudget[0] > 0;
             if (behind) {
                 waiting.add(DeliveryQueue.key(c.id(), alert.fingerprint()));

@@ -104,8 +104,16 @@ public class DeliveryStore {
 
     /** Whether another delivery of this channel and fingerprint waits behind the given one. */
     public boolean hasSuccessor(long id, String channelId, String fingerprint) {
+        return hasPending(channelId, fingerprint, id);
+    }
+
+    /**
+     * Whether a delivery of this channel and fingerprint is pending (other than {@code exceptId}, or any
+     * when it is -1): a new one then waits behind it.
+     */
+    public boolean hasPending(String channelId, String fingerprint, long exceptId) {
         return !jdbc.queryForList("SELECT id FROM deliveries WHERE channel_id = ? AND fingerprint = ? AND status = 'pending' "
-                + "AND id <> ? FETCH FIRST 1 ROWS ONLY", Long.class, channelId, fingerprint, id).isEmpty();
+                + "AND id <> ? FETCH FIRST 1 ROWS ONLY", Long.class, channelId, fingerprint, exceptId).isEmpty();
     }
 
     public void ensureStatusRow(String channelId) {
@@ -202,11 +210,11 @@ public class DeliveryStore {
     public record Sent(long id, String channelId, int attempts, long responseMs, String claimedBy, Instant at) {}
 
     /**
-     * Records a successful send and returns once it is committed, with whether the row was still this
-     * instance's. Sends that finish together are recorded in one transaction (see {@link GroupCommit}).
+     * Records a successful send and returns once it is committed. Sends that finish together are recorded
+     * in one transaction (see {@link GroupCommit}).
      */
-    public boolean markSent(Sent sent) {
-        return sentLog.write(sent);
+    public void markSent(Sent sent) {
+        sentLog.write(sent);
     }
 
     /** Both or neither in one transaction; a channel's counters are updated once per batch. */
