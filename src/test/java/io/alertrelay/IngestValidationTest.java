@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.alertrelay.support.RelayTestSupport;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +106,20 @@ class IngestValidationTest extends RelayTestSupport {
         long before = alertCount();
         String huge = "{\"title\":\"t\",\"message\":\"" + "a".repeat(1024 * 1024) + "\"}";
         JsonNode answer = refused(postRaw("/alerts", "application/json", huge), 413);
+        assertThat(answer.path("error").asText()).isEqualTo("payload_too_large");
+        assertThat(alertCount()).isEqualTo(before);
+    }
+
+    @Test
+    void oversizedChunkedBodyWithoutLengthIs413() {
+        long before = alertCount();
+        byte[] huge = ("{\"title\":\"t\",\"message\":\"" + "a".repeat(3 * 1024 * 1024) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        // a stream publisher sends chunks and no Content-Length: the limit must hold while reading
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/alerts"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge))).build());
+        JsonNode answer = refused(r, 413);
         assertThat(answer.path("error").asText()).isEqualTo("payload_too_large");
         assertThat(alertCount()).isEqualTo(before);
     }
@@ -228,6 +244,13 @@ class IngestValidationTest extends RelayTestSupport {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void anUnknownPathBelowAlertsIs404WithoutAStackTrace() {
+        HttpResponse<String> r = postRaw("/alerts/no-such-format", "application/json", "{\"title\":\"t\"}");
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).doesNotContain("Exception");
     }
 
     @Test

@@ -27,7 +27,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The OpenAPI document at GET /openapi.json. springdoc describes the Spring MVC controllers; the ingest
- * endpoints are Camel platform-http routes, invisible to it, so they are added here by hand.
+ * endpoints are Camel servlet routes, invisible to it, so they are added here by hand.
  */
 @Configuration
 public class OpenApiConfig {

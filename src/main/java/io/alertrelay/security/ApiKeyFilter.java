@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * One gate in front of everything the relay serves. Camel's platform-http routes (POST /alerts) run
- * inside Spring MVC's DispatcherServlet, so this servlet filter sees them exactly like the REST API.
+ * One gate in front of everything the relay serves. Camel's ingest routes (POST /alerts) run in a
+ * servlet on the same Tomcat, so this servlet filter sees them exactly like the REST API.
  * Paths it does not know need {@code admin}: a new endpoint is closed until someone opens it here.
  */
 @Component

@@ -25,7 +25,7 @@ class OpenApiDocumentTest extends OpsTestSupport {
         assertThat(paths.path("/deliveries/{id}/replay").has("post")).isTrue();
         assertThat(paths.path("/admin/reload").has("post")).isTrue();
 
-        // the Camel platform-http routes, which springdoc cannot see by itself
+        // the Camel servlet routes, which springdoc cannot see by itself
         JsonNode alerts = paths.path("/alerts").path("post");
         assertThat(alerts.path("responses").has("202")).isTrue();
         assertThat(alerts.path("responses").has("400")).isTrue();

@@ -35,7 +35,7 @@ class SecurityTest extends RelayTestSupport {
     static final String AM = "{\"version\":\"4\",\"status\":\"firing\",\"alerts\":[{\"status\":\"firing\","
             + "\"labels\":{\"alertname\":\"DiskFull\"},\"annotations\":{}}]}";
 
-    /** A platform-http route that logs and returns the headers Camel received: the worst a route author could do. */
+    /** An ingest-servlet route that logs and returns the headers Camel received: the worst a route author could do. */
     @TestConfiguration
     static class EchoHeadersRoute {
         @Bean
@@ -43,7 +43,7 @@ class SecurityTest extends RelayTestSupport {
             return new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("platform-http:/alerts/echo-headers?httpMethodRestrict=POST").routeId("test-echo-headers")
+                    from("servlet:/alerts/echo-headers?httpMethodRestrict=POST").routeId("test-echo-headers")
                             .log(LoggingLevel.WARN, "echo-headers route got headers ${headers}")
                             .process(e -> {
                                 String names = String.join(",", new TreeSet<>(e.getMessage().getHeaders().keySet()));

@@ -1,0 +1,75 @@
+package io.alertrelay.ingest;
+
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.component.servlet.CamelHttpTransportServlet;
+import org.apache.camel.component.servlet.ServletComponent;
+import org.apache.camel.http.common.HttpConsumer;
+import org.apache.camel.http.common.HttpServletResolveConsumerStrategy;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Serves the ingest routes ({@code servlet:/alerts...}) with Camel's servlet on the request's own Tomcat
+ * thread. platform-http on Spring MVC answered each request asynchronously on a second pool and then
+ * dispatched it through MVC a second time; on two cores that capped ingest near 2,000 requests/s
+ * (BENCHMARKS.md). The API-key filter is a servlet filter, so it guards this servlet as before.
+ */
+@Configuration
+public class IngestServletConfig {
+
+    /**
+     * Camel finds a servlet by its name in a JVM-wide registry, so each application context (tests run
+     * several in one JVM) names its own.
+     */
+    private final String servletName = "alert-relay-ingest-" + UUID.randomUUID();
+
+    /** The component the {@code servlet:} routes use, pointed at this context's servlet. */
+    @Bean("servlet")
+    ServletComponent servletComponent() {
+        ServletComponent component = new ServletComponent();
+        component.setServletName(servletName);
+        return component;
+    }
+
+    @Bean
+    ServletRegistrationBean<CamelHttpTransportServlet> ingestServlet() {
+        CamelHttpTransportServlet servlet = new CamelHttpTransportServlet() {
+            @Override
+            public void init(ServletConfig config) throws ServletException {
+                super.init(config);
+                // set after init, which installs Camel's REST resolver
+                setServletResolveConsumerStrategy(new FullPathResolver());
+            }
+        };
+        ServletRegistrationBean<CamelHttpTransportServlet> registration =
+                new ServletRegistrationBean<>(servlet, "/alerts", "/alerts/*");
+        registration.setName(servletName);
+        registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    /**
+     * Matches routes on the whole path below the context, so a route reads {@code servlet:/alerts} as
+     * the URL a client posts to. Camel's default matches on the part after the servlet's mapping, which
+     * for the exact mapping {@code /alerts} is nothing at all.
+     */
+    static final class FullPathResolver extends HttpServletResolveConsumerStrategy {
+        @Override
+        protected HttpConsumer doResolve(HttpServletRequest request, String method, Map<String, HttpConsumer> consumers) {
+            String pathInfo = request.getPathInfo();
+            String path = request.getServletPath() + (pathInfo == null ? "" : pathInfo);
+            return super.doResolve(new HttpServletRequestWrapper(request) {
+                @Override
+                public String getPathInfo() {
+                    return path;
+                }
+            }, method, consumers);
+        }
+    }
+}
