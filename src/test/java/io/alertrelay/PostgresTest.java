@@ -6,13 +6,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alertrelay.store.Retention;
 import io.alertrelay.support.RelayTestSupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -44,6 +48,27 @@ class PostgresTest extends RelayTestSupport {
     @BeforeEach
     void reset() {
         WIREMOCK.resetAll();
+    }
+
+    @Autowired
+    Retention retention;
+
+    @Test
+    void retentionPurgesOldFinishedHistoryOnPostgres() {
+        // the purge's "deliveries left?" check has its index here (H2 indexes foreign keys by itself)
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'deliveries_alert_idx'",
+                Integer.class)).isEqualTo(1);
+        WIREMOCK.stubFor(post(urlPathEqualTo("/hooks/signed")).willReturn(aResponse().withStatus(200)));
+        String id = accept(Map.of("title", "Old on Postgres", "labels", Map.of("route", "signed")));
+        assertThat(awaitDelivery(id, "hook-signed").get("status")).isEqualTo("sent");
+        Timestamp old = Timestamp.from(Instant.parse("2001-06-01T00:00:00Z"));
+        jdbc.update("UPDATE deliveries SET created_at = ?, updated_at = ? WHERE alert_id = ?", old, old, id);
+        jdbc.update("UPDATE alerts SET received_at = ? WHERE id = ?", old, id);
+
+        Retention.Purged purged = retention.purgeBefore(Instant.parse("2002-01-01T00:00:00Z"));
+
+        assertThat(purged).isEqualTo(new Retention.Purged(1, 1));
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alerts WHERE id = ?", Integer.class, id)).isZero();
     }
 
     @Test

@@ -1,0 +1,127 @@
+package io.alertrelay.store;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Deletes history older than {@code alert-relay.retention.days}: finished deliveries (sent or dead)
+ * first, then alerts that have no delivery left. A pending delivery and its alert stay, however old.
+ *
+ * <p>Both tables are walked in key order (delivery ids come from a sequence, alert ids are time-ordered
+ * UUIDs) a window at a time, each window in its own short transaction: a purge needs no index beyond the
+ * keys, holds no long locks, and stops at the first row younger than the cutoff. Every delete repeats
+ * its conditions, so a delivery replayed meanwhile, or an alert that gained a delivery, is kept.
+ */
+@Component("retention")
+public class Retention {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+    static final int WINDOW = 500;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final int days;
+
+    public Retention(JdbcTemplate jdbc, TransactionTemplate tx, @Value("${alert-relay.retention.days:30}") int days) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.days = days;
+    }
+
+    /** What one purge deleted. */
+    public record Purged(int deliveries, int alerts) {}
+
+    /** The scheduled purge; nothing when retention is 0 (keep everything). */
+    public Purged purge() {
+        if (days <= 0) {
+            return new Purged(0, 0);
+        }
+        Purged p = purgeBefore(Instant.now().minus(Duration.ofDays(days)));
+        if (p.deliveries() > 0 || p.alerts() > 0) {
+            LOG.info("Retention: deleted {} finished deliveries and {} alerts older than {} days",
+                    p.deliveries(), p.alerts(), days);
+        }
+        return p;
+    }
+
+    public Purged purgeBefore(Instant cutoff) {
+        Timestamp before = Timestamp.from(cutoff);
+        return new Purged(purgeDeliveries(before), purgeAlerts(before));
+    }
+
+    private record DeliveryRow(long id, boolean finished, Timestamp createdAt, Timestamp updatedAt) {}
+
+    private int purgeDeliveries(Timestamp before) {
+        int deleted = 0;
+        long from = Long.MIN_VALUE;
+        while (true) {
+            List<DeliveryRow> rows = jdbc.query("SELECT id, status, created_at, updated_at FROM deliveries WHERE id >= ? "
+                            + "ORDER BY id FETCH FIRST " + WINDOW + " ROWS ONLY",
+                    (rs, i) -> new DeliveryRow(rs.getLong(1), !"pending".equals(rs.getString(2)), rs.getTimestamp(3),
+                            rs.getTimestamp(4)),
+                    from);
+            List<Object[]> old = new ArrayList<>();
+            boolean reachedYounger = false;
+            for (DeliveryRow r : rows) {
+                reachedYounger |= !r.createdAt().before(before);
+                if (r.finished() && r.updatedAt().before(before)) {
+                    old.add(new Object[] {r.id(), before});
+                }
+            }
+            if (!old.isEmpty()) {
+                deleted += sum(tx.execute(s -> jdbc.batchUpdate(
+                        "DELETE FROM deliveries WHERE id = ? AND status IN ('sent', 'dead') AND updated_at < ?", old)));
+            }
+            if (reachedYounger || rows.size() < WINDOW) {
+                return deleted;
+            }
+            from = rows.get(rows.size() - 1).id() + 1;
+        }
+    }
+
+    private record AlertRow(String id, Timestamp receivedAt) {}
+
+    private int purgeAlerts(Timestamp before) {
+        int deleted = 0;
+        String after = "";
+        while (true) {
+            List<AlertRow> rows = jdbc.query("SELECT id, received_at FROM alerts WHERE id > ? ORDER BY id FETCH FIRST "
+                            + WINDOW + " ROWS ONLY",
+                    (rs, i) -> new AlertRow(rs.getString(1), rs.getTimestamp(2)), after);
+            List<Object[]> old = new ArrayList<>();
+            boolean reachedYounger = false;
+            for (AlertRow r : rows) {
+                if (r.receivedAt().before(before)) {
+                    old.add(new Object[] {r.id(), before});
+                } else {
+                    reachedYounger = true;
+                }
+            }
+            if (!old.isEmpty()) {
+                deleted += sum(tx.execute(s -> jdbc.batchUpdate("DELETE FROM alerts WHERE id = ? AND received_at < ? "
+                        + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = alerts.id)", old)));
+            }
+            if (reachedYounger || rows.size() < WINDOW) {
+                return deleted;
+            }
+            after = rows.get(rows.size() - 1).id();
+        }
+    }
+
+    private static int sum(int[] counts) {
+        int n = 0;
+        for (int c : counts) {
+            n += Math.max(c, 0);
+        }
+        return n;
+    }
+}
