@@ -23,11 +23,19 @@ public class RelayProperties {
         private int maxBodyBytes = 1024 * 1024;
         /** Most alerts in one POSTed array. */
         private int maxBatch = 1000;
+        /**
+         * Most ingest requests handled at once; more get 503 with Retry-After at once. Each holds a Tomcat
+         * thread until its commit, so this stays below server.tomcat.threads.max (200): when the database
+         * stalls, the rest of the threads still answer health probes and the API.
+         */
+        private int maxConcurrent = 100;
 
         public int getMaxBodyBytes() { return maxBodyBytes; }
         public void setMaxBodyBytes(int maxBodyBytes) { this.maxBodyBytes = maxBodyBytes; }
         public int getMaxBatch() { return maxBatch; }
         public void setMaxBatch(int maxBatch) { this.maxBatch = maxBatch; }
+        public int getMaxConcurrent() { return maxConcurrent; }
+        public void setMaxConcurrent(int maxConcurrent) { this.maxConcurrent = maxConcurrent; }
     }
 
     public static class Delivery {

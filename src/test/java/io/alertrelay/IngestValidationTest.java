@@ -3,6 +3,7 @@ package io.alertrelay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alertrelay.ingest.IngestLimit;
 import io.alertrelay.support.RelayTestSupport;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
@@ -15,11 +16,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.ActiveProfiles;
 
 /** Every refusal is a 4xx with a JSON body naming the field, and nothing of a refused request is stored. */
 @ActiveProfiles({"test", "core"})
 class IngestValidationTest extends RelayTestSupport {
+
+    @Autowired
+    IngestLimit limit;
 
     private long alertCount() {
         return jdbc.queryForObject("SELECT COUNT(*) FROM alerts", Long.class);
@@ -251,6 +256,29 @@ class IngestValidationTest extends RelayTestSupport {
         HttpResponse<String> r = postRaw("/alerts/no-such-format", "application/json", "{\"title\":\"t\"}");
         assertThat(r.statusCode()).isEqualTo(404);
         assertThat(r.body()).doesNotContain("Exception");
+    }
+
+    @Test
+    void overTheConcurrencyLimitIs503WithRetryAfterAndNothingStored() {
+        int taken = 0;
+        while (limit.tryEnter()) {
+            taken++;
+        }
+        long before = alertCount();
+        HttpResponse<String> busy;
+        try {
+            busy = postJson("/alerts", Map.of("title", "one too many"));
+        } finally {
+            for (int i = 0; i < taken; i++) {
+                limit.exit();
+            }
+        }
+        assertThat(taken).isEqualTo(100);
+        assertThat(busy.statusCode()).isEqualTo(503);
+        assertThat(busy.headers().firstValue("Retry-After")).contains("1");
+        assertThat(parse(busy.body()).path("error").asText()).isEqualTo("busy");
+        assertThat(alertCount()).isEqualTo(before);
+        assertThat(postJson("/alerts", Map.of("title", "room again")).statusCode()).isEqualTo(202);
     }
 
     @Test

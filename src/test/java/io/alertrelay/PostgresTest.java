@@ -62,7 +62,8 @@ class PostgresTest extends RelayTestSupport {
         String id = accept(Map.of("title", "Old on Postgres", "labels", Map.of("route", "signed")));
         assertThat(awaitDelivery(id, "hook-signed").get("status")).isEqualTo("sent");
         Timestamp old = Timestamp.from(Instant.parse("2001-06-01T00:00:00Z"));
-        jdbc.update("UPDATE deliveries SET created_at = ?, updated_at = ? WHERE alert_id = ?", old, old, id);
+        // dated back, with the small id an old delivery has
+        jdbc.update("UPDATE deliveries SET id = -1, created_at = ?, updated_at = ? WHERE alert_id = ?", old, old, id);
         jdbc.update("UPDATE alerts SET received_at = ? WHERE id = ?", old, id);
 
         Retention.Purged purged = retention.purgeBefore(Instant.parse("2002-01-01T00:00:00Z"));

@@ -44,10 +44,12 @@ public class IngestEndpoint {
     private final RelayProperties props;
     private final ObjectProvider<KafkaPublisher> kafka;
     private final boolean kafkaMode;
+    private final IngestLimit limit;
 
     public IngestEndpoint(AlertParser parser, AlertmanagerMapper alertmanager, AlertStore store, DeliveryQueue queue,
                           ObjectMapper json, RelayProperties props, ObjectProvider<KafkaPublisher> kafka,
-                          @Value("${alert-relay.ingest.mode:database}") String mode) {
+                          IngestLimit limit, @Value("${alert-relay.ingest.mode:database}") String mode) {
+        this.limit = limit;
         this.parser = parser;
         this.alertmanager = alertmanager;
         this.store = store;
@@ -72,6 +74,20 @@ public class IngestEndpoint {
     }
 
     private void handle(Exchange exchange, Function<JsonNode, List<Alert>> toAlerts) throws Exception {
+        if (!limit.tryEnter()) {
+            respond(exchange, 503, problem("busy", "too many ingest requests in progress (alert-relay.ingest.max-concurrent); "
+                    + "nothing was accepted, please retry", List.of()));
+            exchange.getMessage().setHeader("Retry-After", "1");
+            return;
+        }
+        try {
+            handleWithin(exchange, toAlerts);
+        } finally {
+            limit.exit();
+        }
+    }
+
+    private void handleWithin(Exchange exchange, Function<JsonNode, List<Alert>> toAlerts) throws Exception {
         Message msg = exchange.getMessage();
         try {
             checkContentType(msg);

@@ -1,18 +1,24 @@
 package io.alertrelay.ingest;
 
+import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
 import org.apache.camel.component.servlet.ServletComponent;
 import org.apache.camel.http.common.HttpConsumer;
 import org.apache.camel.http.common.HttpServletResolveConsumerStrategy;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
  * Serves the ingest routes ({@code servlet:/alerts...}) with Camel's servlet on the request's own Tomcat
@@ -51,6 +57,29 @@ public class IngestServletConfig {
                 new ServletRegistrationBean<>(servlet, "/alerts", "/alerts/*");
         registration.setName(servletName);
         registration.setLoadOnStartup(1);
+        return registration;
+    }
+
+    /**
+     * Names the ingest path in the HTTP server metrics ({@code http_server_requests_seconds{uri="/alerts"}}):
+     * Spring MVC sets that label from its own handler mappings, which never see this servlet. Unknown
+     * paths (404) keep Spring's {@code NOT_FOUND}, so no client can invent label values.
+     */
+    @Bean
+    FilterRegistrationBean<OncePerRequestFilter> ingestMetricsUri() {
+        FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                    throws ServletException, IOException {
+                chain.doFilter(request, response);
+                if (response.getStatus() != HttpServletResponse.SC_NOT_FOUND) {
+                    String pathInfo = request.getPathInfo();
+                    String path = request.getServletPath() + (pathInfo == null ? "" : pathInfo);
+                    ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> c.setPathPattern(path));
+                }
+            }
+        });
+        registration.addUrlPatterns("/alerts", "/alerts/*");
         return registration;
     }
 

@@ -100,9 +100,12 @@ public class DeliveryHistory {
      * and last error stay as history until the new outcome is written. Returns false if it is not dead.
      */
     public boolean replay(long id) {
-        return jdbc.update("UPDATE deliveries SET status = 'pending', claimed_by = NULL, lease_until = NULL, updated_at = ? "
-                + "WHERE id = ? AND status = 'dead'", Timestamp.from(Instant.now()), id) == 1;
+        return jdbc.update(REPLAY, Timestamp.from(Instant.now()), id) == 1;
     }
+
+    /** "Still dead" as the two other statuses, so H2 finds the row by primary key (see DeliveryStore.STILL_PENDING). */
+    static final String REPLAY = "UPDATE deliveries SET status = 'pending', claimed_by = NULL, lease_until = NULL, "
+            + "updated_at = ? WHERE id = ? AND status NOT IN ('pending', 'sent')";
 
     /** All dead deliveries of a channel back to pending; returns how many. */
     public int replayChannel(String channelId) {

@@ -4,9 +4,12 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -18,23 +21,31 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Both tables are walked in key order (delivery ids come from a sequence, alert ids are time-ordered
  * UUIDs) a window at a time, each window in its own short transaction: a purge needs no index beyond the
- * keys, holds no long locks, and stops at the first row younger than the cutoff. Every delete repeats
- * its conditions, so a delivery replayed meanwhile, or an alert that gained a delivery, is kept.
+ * keys, holds no long locks, and stops at the first row younger than the cutoff. The alerts of purged
+ * deliveries are also tried by id, so alerts with ids from before ids were time-ordered go too. Every
+ * delete repeats its conditions, so a delivery replayed meanwhile, or an alert that gained a delivery,
+ * is kept.
  */
 @Component("retention")
 public class Retention {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
-    static final int WINDOW = 500;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final int days;
+    private final int window;
 
+    @Autowired
     public Retention(JdbcTemplate jdbc, TransactionTemplate tx, @Value("${alert-relay.retention.days:30}") int days) {
+        this(jdbc, tx, days, 500);
+    }
+
+    Retention(JdbcTemplate jdbc, TransactionTemplate tx, int days, int window) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.days = days;
+        this.window = window;
     }
 
     /** What one purge deleted. */
@@ -55,19 +66,27 @@ public class Retention {
 
     public Purged purgeBefore(Instant cutoff) {
         Timestamp before = Timestamp.from(cutoff);
-        return new Purged(purgeDeliveries(before), purgeAlerts(before));
+        Set<String> alertsOfPurged = new LinkedHashSet<>();
+        int deliveries = purgeDeliveries(before, alertsOfPurged);
+        // the alerts of purged deliveries by id, whatever their id's order; then the walk, which also
+        // finds alerts that never had a delivery
+        int alerts = deleteAlerts(new ArrayList<>(alertsOfPurged), before) + purgeAlerts(before);
+        return new Purged(deliveries, alerts);
     }
 
-    private record DeliveryRow(long id, boolean finished, Timestamp createdAt, Timestamp updatedAt) {}
+    /** "Finished" as "not pending", so H2 finds the row by primary key (see DeliveryStore.STILL_PENDING). */
+    static final String DELETE_FINISHED = "DELETE FROM deliveries WHERE id = ? AND status <> 'pending' AND updated_at < ?";
 
-    private int purgeDeliveries(Timestamp before) {
+    private record DeliveryRow(long id, String alertId, boolean finished, Timestamp createdAt, Timestamp updatedAt) {}
+
+    private int purgeDeliveries(Timestamp before, Set<String> alertIds) {
         int deleted = 0;
         long from = Long.MIN_VALUE;
         while (true) {
-            List<DeliveryRow> rows = jdbc.query("SELECT id, status, created_at, updated_at FROM deliveries WHERE id >= ? "
-                            + "ORDER BY id FETCH FIRST " + WINDOW + " ROWS ONLY",
-                    (rs, i) -> new DeliveryRow(rs.getLong(1), !"pending".equals(rs.getString(2)), rs.getTimestamp(3),
-                            rs.getTimestamp(4)),
+            List<DeliveryRow> rows = jdbc.query("SELECT id, alert_id, status, created_at, updated_at FROM deliveries "
+                            + "WHERE id >= ? ORDER BY id FETCH FIRST " + window + " ROWS ONLY",
+                    (rs, i) -> new DeliveryRow(rs.getLong(1), rs.getString(2), !"pending".equals(rs.getString(3)),
+                            rs.getTimestamp(4), rs.getTimestamp(5)),
                     from);
             List<Object[]> old = new ArrayList<>();
             boolean reachedYounger = false;
@@ -75,13 +94,13 @@ public class Retention {
                 reachedYounger |= !r.createdAt().before(before);
                 if (r.finished() && r.updatedAt().before(before)) {
                     old.add(new Object[] {r.id(), before});
+                    alertIds.add(r.alertId());
                 }
             }
             if (!old.isEmpty()) {
-                deleted += sum(tx.execute(s -> jdbc.batchUpdate(
-                        "DELETE FROM deliveries WHERE id = ? AND status IN ('sent', 'dead') AND updated_at < ?", old)));
+                deleted += sum(tx.execute(s -> jdbc.batchUpdate(DELETE_FINISHED, old)));
             }
-            if (reachedYounger || rows.size() < WINDOW) {
+            if (reachedYounger || rows.size() < window) {
                 return deleted;
             }
             from = rows.get(rows.size() - 1).id() + 1;
@@ -95,26 +114,33 @@ public class Retention {
         String after = "";
         while (true) {
             List<AlertRow> rows = jdbc.query("SELECT id, received_at FROM alerts WHERE id > ? ORDER BY id FETCH FIRST "
-                            + WINDOW + " ROWS ONLY",
+                            + window + " ROWS ONLY",
                     (rs, i) -> new AlertRow(rs.getString(1), rs.getTimestamp(2)), after);
-            List<Object[]> old = new ArrayList<>();
+            List<String> old = new ArrayList<>();
             boolean reachedYounger = false;
             for (AlertRow r : rows) {
                 if (r.receivedAt().before(before)) {
-                    old.add(new Object[] {r.id(), before});
+                    old.add(r.id());
                 } else {
                     reachedYounger = true;
                 }
             }
-            if (!old.isEmpty()) {
-                deleted += sum(tx.execute(s -> jdbc.batchUpdate("DELETE FROM alerts WHERE id = ? AND received_at < ? "
-                        + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = alerts.id)", old)));
-            }
-            if (reachedYounger || rows.size() < WINDOW) {
+            deleted += deleteAlerts(old, before);
+            if (reachedYounger || rows.size() < window) {
                 return deleted;
             }
             after = rows.get(rows.size() - 1).id();
         }
+    }
+
+    /** Deletes those of the alerts that are old and have no delivery left, in one transaction. */
+    private int deleteAlerts(List<String> ids, Timestamp before) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        List<Object[]> args = ids.stream().map(id -> new Object[] {id, before}).toList();
+        return sum(tx.execute(s -> jdbc.batchUpdate("DELETE FROM alerts WHERE id = ? AND received_at < ? "
+                + "AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.alert_id = alerts.id)", args)));
     }
 
     private static int sum(int[] counts) {
