@@ -1,15 +1,20 @@
 package io.alertrelay;
 
 import io.alertrelay.channel.ChannelProperties;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /** Everything under {@code alert-relay:} in application.yaml. */
 @ConfigurationProperties("alert-relay")
+@Validated
 public class RelayProperties {
 
     private List<ChannelProperties> channels = new ArrayList<>();
+    @Valid
     private final Ingest ingest = new Ingest();
     private final Delivery delivery = new Delivery();
 
@@ -28,6 +33,7 @@ public class RelayProperties {
          * thread until its commit, so this stays below server.tomcat.threads.max (200): when the database
          * stalls, the rest of the threads still answer health probes and the API.
          */
+        @Min(1)
         private int maxConcurrent = 100;
 
         public int getMaxBodyBytes() { return maxBodyBytes; }

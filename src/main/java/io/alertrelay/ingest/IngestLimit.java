@@ -15,7 +15,7 @@ public class IngestLimit {
     private final Semaphore permits;
 
     public IngestLimit(RelayProperties props) {
-        this.permits = new Semaphore(Math.max(1, props.getIngest().getMaxConcurrent()));
+        this.permits = new Semaphore(props.getIngest().getMaxConcurrent());
     }
 
     public boolean tryEnter() {

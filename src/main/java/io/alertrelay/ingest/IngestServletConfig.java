@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.component.servlet.CamelHttpTransportServlet;
@@ -62,9 +63,13 @@ public class IngestServletConfig {
 
     /**
      * Names the ingest path in the HTTP server metrics ({@code http_server_requests_seconds{uri="/alerts"}}):
-     * Spring MVC sets that label from its own handler mappings, which never see this servlet. Unknown
-     * paths (404) keep Spring's {@code NOT_FOUND}, so no client can invent label values.
+     * Spring MVC sets that label from its own handler mappings, which never see this servlet. Only the
+     * two ingest paths are named, however a client spells them (Camel matches ignoring case and a
+     * trailing slash): anything else keeps Spring's own value, so no client can invent label values.
      */
+    private static final Map<String, String> INGEST_PATHS = Map.of("/alerts", "/alerts",
+            "/alerts/alertmanager", "/alerts/alertmanager");
+
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> ingestMetricsUri() {
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {
@@ -72,10 +77,11 @@ public class IngestServletConfig {
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
                 chain.doFilter(request, response);
-                if (response.getStatus() != HttpServletResponse.SC_NOT_FOUND) {
-                    String pathInfo = request.getPathInfo();
-                    String path = request.getServletPath() + (pathInfo == null ? "" : pathInfo);
-                    ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> c.setPathPattern(path));
+                String pathInfo = request.getPathInfo();
+                String path = (request.getServletPath() + (pathInfo == null ? "" : pathInfo)).toLowerCase(Locale.ROOT);
+                String known = INGEST_PATHS.get(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+                if (known != null) {
+                    ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> c.setPathPattern(known));
                 }
             }
         });

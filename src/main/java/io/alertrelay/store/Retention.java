@@ -66,12 +66,10 @@ public class Retention {
 
     public Purged purgeBefore(Instant cutoff) {
         Timestamp before = Timestamp.from(cutoff);
-        Set<String> alertsOfPurged = new LinkedHashSet<>();
+        int[] alertsOfPurged = {0};
         int deliveries = purgeDeliveries(before, alertsOfPurged);
-        // the alerts of purged deliveries by id, whatever their id's order; then the walk, which also
-        // finds alerts that never had a delivery
-        int alerts = deleteAlerts(new ArrayList<>(alertsOfPurged), before) + purgeAlerts(before);
-        return new Purged(deliveries, alerts);
+        // then the walk, which also finds alerts that never had a delivery
+        return new Purged(deliveries, alertsOfPurged[0] + purgeAlerts(before));
     }
 
     /** "Finished" as "not pending", so H2 finds the row by primary key (see DeliveryStore.STILL_PENDING). */
@@ -79,7 +77,8 @@ public class Retention {
 
     private record DeliveryRow(long id, String alertId, boolean finished, Timestamp createdAt, Timestamp updatedAt) {}
 
-    private int purgeDeliveries(Timestamp before, Set<String> alertIds) {
+    /** Also deletes, window by window, the alerts left without deliveries (by id, whatever its order). */
+    private int purgeDeliveries(Timestamp before, int[] alertsDeleted) {
         int deleted = 0;
         long from = Long.MIN_VALUE;
         while (true) {
@@ -89,6 +88,7 @@ public class Retention {
                             rs.getTimestamp(4), rs.getTimestamp(5)),
                     from);
             List<Object[]> old = new ArrayList<>();
+            Set<String> alertIds = new LinkedHashSet<>();
             boolean reachedYounger = false;
             for (DeliveryRow r : rows) {
                 reachedYounger |= !r.createdAt().before(before);
@@ -99,6 +99,7 @@ public class Retention {
             }
             if (!old.isEmpty()) {
                 deleted += sum(tx.execute(s -> jdbc.batchUpdate(DELETE_FINISHED, old)));
+                alertsDeleted[0] += deleteAlerts(new ArrayList<>(alertIds), before);
             }
             if (reachedYounger || rows.size() < window) {
                 return deleted;
