@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.alertrelay.delivery.FlowControl;
 import io.alertrelay.support.RelayTestSupport;
@@ -120,5 +121,33 @@ class FlowControlTest extends RelayTestSupport {
         // the other fingerprint did not wait for the slow trigger
         assertThat(unrelated.getLoggedDate().getTime()).isLessThan(ackAt);
         assertThat(ackAt - firstTrigger.getLoggedDate().getTime()).isGreaterThanOrEqualTo(550);
+    }
+
+    /**
+     * Deliveries that wait behind their fingerprint go out through a claim pass, which hands the workers
+     * the rows it read; an alert too large to hold in the queue is read by its worker instead. Both
+     * arrive whole and in order.
+     */
+    @Test
+    void waitingDeliveriesSmallAndLargeGoOutWholeAfterTheirPredecessor() {
+        WIREMOCK.stubFor(post(urlPathEqualTo("/flow/ordered")).withRequestBody(containing("slow-first"))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(600)));
+        WIREMOCK.stubFor(post(urlPathEqualTo("/flow/ordered")).withRequestBody(containing("fp-carried"))
+                .atPriority(10).willReturn(aResponse().withStatus(200)));
+        Map<String, Object> labels = Map.of("route", "ordered");
+        String large = "L".repeat(100_000);
+
+        String first = accept(Map.of("title", "slow-first", "fingerprint", "fp-carried", "labels", labels));
+        String small = accept(Map.of("title", "small-second", "fingerprint", "fp-carried", "labels", labels));
+        String big = accept(Map.of("title", "large-third", "fingerprint", "fp-carried", "message", large, "labels", labels));
+
+        for (String id : List.of(first, small, big)) {
+            assertThat(awaitDelivery(id, "ordered").get("status")).isEqualTo("sent");
+        }
+        List<JsonNode> bodies = requests("/flow/ordered").stream().map(r -> parse(r.getBodyAsString()))
+                .filter(b -> b.path("alert").path("fingerprint").asText().equals("fp-carried")).toList();
+        assertThat(bodies).extracting(b -> b.path("alert").path("title").asText())
+                .containsExactly("slow-first", "small-second", "large-third");
+        assertThat(bodies.get(2).path("alert").path("message").asText()).isEqualTo(large);
     }
 }

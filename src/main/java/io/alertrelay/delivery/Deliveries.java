@@ -65,12 +65,15 @@ public class Deliveries {
             begin(exchange, id, fresh.channelId(), 0, fresh.createdAt(), fresh.alert());
             return;
         }
-        Optional<StoredDelivery> row = store.loadClaimed(id);
-        if (row.isEmpty()) {
-            exchange.getMessage().setBody(null);
-            return;
+        StoredDelivery d = queued.claimed();
+        if (d == null) {
+            Optional<StoredDelivery> row = store.loadClaimed(id);
+            if (row.isEmpty()) {
+                exchange.getMessage().setBody(null);
+                return;
+            }
+            d = row.get();
         }
-        StoredDelivery d = row.get();
         begin(exchange, id, d.channelId(), d.attempts(), d.createdAt(), json.readValue(d.alertJson(), Alert.class));
     }
 

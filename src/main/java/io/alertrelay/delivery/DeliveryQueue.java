@@ -3,15 +3,16 @@ package io.alertrelay.delivery;
 import io.alertrelay.RelayProperties;
 import io.alertrelay.store.AlertStore;
 import io.alertrelay.store.DeliveryStore;
+import io.alertrelay.store.StoredDelivery;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
@@ -137,17 +138,31 @@ public class DeliveryQueue {
         }
         long now = System.nanoTime();
         long leaseNanos = TimeUnit.SECONDS.toNanos(props.getDelivery().getLeaseSeconds());
+        Map<Long, StoredDelivery> rows = loadRows(ids);
         int queued = 0;
         for (Long id : ids) {
             Long since = inFlight.get(id);
             if (since != null && now - since < 2 * leaseNanos) {
                 continue; // already waiting here; the claim just renewed its lease
             }
-            if (queue(new QueuedDelivery(id, now, null))) {
+            if (queue(new QueuedDelivery(id, now, null, rows.get(id)))) {
                 queued++;
             }
         }
         return queued;
+    }
+
+    /** The claimed rows in one read, instead of one read per worker; on failure each worker reads its own. */
+    private Map<Long, StoredDelivery> loadRows(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return store.loadClaimed(ids);
+        } catch (RuntimeException e) {
+            LOG.debug("Could not read the claimed deliveries together; each worker reads its own: {}", e.getMessage());
+            return Map.of();
+        }
     }
 
     private boolean queue(QueuedDelivery d) {
@@ -191,7 +206,7 @@ public class DeliveryQueue {
             }
             long now = System.nanoTime();
             for (AlertStore.FreshDelivery d : a.claimed()) {
-                claimPass |= !queue(new QueuedDelivery(d.id(), now, d));
+                claimPass |= !queue(new QueuedDelivery(d.id(), now, d, null));
             }
         }
         if (claimPass) {

@@ -93,7 +93,8 @@ public class AlertStore {
      */
     public record FreshDelivery(long id, String channelId, Alert alert, Instant createdAt) {}
 
-    private static final int CARRY_MAX_CHARS = 16 * 1024;
+    /** Alerts up to this size travel with their delivery through the queue; larger ones are read by the worker. */
+    static final int CARRY_MAX_CHARS = 16 * 1024;
 
     /**
      * Stores the alerts of one request, all or nothing, and returns after the commit. Concurrent requests

@@ -8,18 +8,20 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Set;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
-import java.util.Optional;
 import jakarta.annotation.PreDestroy;
 import com.zaxxer.hikari.HikariDataSource;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -277,6 +279,26 @@ public class DeliveryStore {
     @PreDestroy
     void stop() {
         sentLog.stop();
+    }
+
+    /**
+     * The given deliveries that are still pending and claimed by this instance, in one read, for a claim
+     * pass to hand to the workers. Alerts over the carry limit are left out: the queue holds queue-size
+     * deliveries, and that must not mean queue-size megabyte-sized alerts.
+     */
+    public Map<Long, StoredDelivery> loadClaimed(List<Long> ids) {
+        String in = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        List<Object> args = new ArrayList<>(ids);
+        args.add(instance.id());
+        args.add(AlertStore.CARRY_MAX_CHARS);
+        Map<Long, StoredDelivery> rows = new HashMap<>();
+        jdbc.query("SELECT d.id, d.channel_id, d.status, d.attempts, a.body, d.created_at FROM deliveries d "
+                        + "JOIN alerts a ON a.id = d.alert_id WHERE d.id IN (" + in + ") AND d." + STILL_PENDING
+                        + " AND d.claimed_by = ? AND CHAR_LENGTH(a.body) <= ?",
+                (RowCallbackHandler) rs -> rows.put(rs.getLong(1), new StoredDelivery(rs.getLong(1), rs.getString(2),
+                        rs.getString(3), rs.getInt(4), rs.getString(5), rs.getTimestamp(6).toInstant())),
+                args.toArray());
+        return rows;
     }
 
     /** The delivery, if it is still pending and claimed by this instance. */
