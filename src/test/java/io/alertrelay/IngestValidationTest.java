@@ -252,6 +252,16 @@ class IngestValidationTest extends RelayTestSupport {
     }
 
     @Test
+    void aBodyCamelCannotReadIs400NotA500() {
+        long before = alertCount();
+        // a form body that is not key=value pairs fails while Camel reads the request, before the route
+        JsonNode form = refused(postRaw("/alerts", "application/x-www-form-urlencoded", "{\"title\":\"t\"}"), 400);
+        assertThat(form.path("error").asText()).isEqualTo("unreadable_request");
+        assertThat(form.path("message").asText()).contains("could not be read");
+        assertThat(alertCount()).isEqualTo(before);
+    }
+
+    @Test
     void anUnknownPathBelowAlertsIs404WithoutAStackTrace() {
         HttpResponse<String> r = postRaw("/alerts/no-such-format", "application/json", "{\"title\":\"t\"}");
         assertThat(r.statusCode()).isEqualTo(404);

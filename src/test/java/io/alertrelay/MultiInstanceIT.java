@@ -155,6 +155,9 @@ class MultiInstanceIT {
                     poll-interval-ms: 200
                     # short, so the survivor takes over the dead instance's claims quickly
                     lease-seconds: 10
+                    # what bounds the duplicates below: a dead instance can have sent at most one per worker
+                    # without recording it (the default became 16 after this test was written)
+                    workers: 8
                   channels:
                     - id: ops-hook
                       kind: webhook

@@ -1,5 +1,8 @@
 package io.alertrelay.ingest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alertrelay.delivery.Limits;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -45,13 +48,41 @@ public class IngestServletConfig {
     }
 
     @Bean
-    ServletRegistrationBean<CamelHttpTransportServlet> ingestServlet() {
+    ServletRegistrationBean<CamelHttpTransportServlet> ingestServlet(ObjectMapper json) {
         CamelHttpTransportServlet servlet = new CamelHttpTransportServlet() {
             @Override
             public void init(ServletConfig config) throws ServletException {
                 super.init(config);
                 // set after init, which installs Camel's REST resolver
                 setServletResolveConsumerStrategy(new FullPathResolver());
+            }
+
+            /**
+             * What escapes here failed while Camel read the request, before the route (whose own errors
+             * its onException answers): a form body that is not key=value pairs, a body marked gzip that
+             * is not. Camel would answer a bare 500 and log a stack trace; it is the client's request.
+             */
+            @Override
+            protected void handleService(HttpServletRequest request, HttpServletResponse response) throws Exception {
+                try {
+                    super.handleService(request, response);
+                } catch (Exception e) {
+                    if (response.isCommitted()) {
+                        throw e;
+                    }
+                    Throwable cause = e;
+                    while (cause.getCause() != null && cause.getCause() != cause) {
+                        cause = cause.getCause();
+                    }
+                    String why = Limits.oneLine(String.valueOf(cause.getMessage()), 200);
+                    response.reset();
+                    response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+                    response.setContentType("application/json");
+                    ObjectNode body = json.createObjectNode().put("error", "unreadable_request")
+                            .put("message", "the request could not be read: " + why);
+                    body.putArray("errors").addObject().put("field", "$").put("message", "unreadable request");
+                    json.writeValue(response.getOutputStream(), body);
+                }
             }
         };
         ServletRegistrationBean<CamelHttpTransportServlet> registration =
@@ -61,15 +92,15 @@ public class IngestServletConfig {
         return registration;
     }
 
+    private static final Map<String, String> INGEST_PATHS = Map.of("/alerts", "/alerts",
+            "/alerts/alertmanager", "/alerts/alertmanager");
+
     /**
      * Names the ingest path in the HTTP server metrics ({@code http_server_requests_seconds{uri="/alerts"}}):
      * Spring MVC sets that label from its own handler mappings, which never see this servlet. Only the
      * two ingest paths are named, however a client spells them (Camel matches ignoring case and a
      * trailing slash): anything else keeps Spring's own value, so no client can invent label values.
      */
-    private static final Map<String, String> INGEST_PATHS = Map.of("/alerts", "/alerts",
-            "/alerts/alertmanager", "/alerts/alertmanager");
-
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> ingestMetricsUri() {
         FilterRegistrationBean<OncePerRequestFilter> registration = new FilterRegistrationBean<>(new OncePerRequestFilter() {

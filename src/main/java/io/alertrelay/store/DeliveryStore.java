@@ -21,7 +21,6 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -287,28 +286,31 @@ public class DeliveryStore {
      * deliveries, and that must not mean queue-size megabyte-sized alerts.
      */
     public Map<Long, StoredDelivery> loadClaimed(List<Long> ids) {
-        String in = String.join(", ", Collections.nCopies(ids.size(), "?"));
-        List<Object> args = new ArrayList<>(ids);
-        args.add(instance.id());
-        args.add(AlertStore.CARRY_MAX_CHARS);
         Map<Long, StoredDelivery> rows = new HashMap<>();
-        jdbc.query("SELECT d.id, d.channel_id, d.status, d.attempts, a.body, d.created_at FROM deliveries d "
-                        + "JOIN alerts a ON a.id = d.alert_id WHERE d.id IN (" + in + ") AND d." + STILL_PENDING
-                        + " AND d.claimed_by = ? AND CHAR_LENGTH(a.body) <= ?",
-                (RowCallbackHandler) rs -> rows.put(rs.getLong(1), new StoredDelivery(rs.getLong(1), rs.getString(2),
-                        rs.getString(3), rs.getInt(4), rs.getString(5), rs.getTimestamp(6).toInstant())),
-                args.toArray());
+        for (StoredDelivery d : selectClaimed(ids, AlertStore.CARRY_MAX_CHARS)) {
+            rows.put(d.id(), d);
+        }
         return rows;
     }
 
     /** The delivery, if it is still pending and claimed by this instance. */
     public Optional<StoredDelivery> loadClaimed(long id) {
-        List<StoredDelivery> rows = jdbc.query(
-                "SELECT d.id, d.channel_id, d.status, d.attempts, a.body, d.created_at FROM deliveries d JOIN alerts a ON a.id = d.alert_id "
-                        + "WHERE d.id = ? AND d.status = 'pending' AND d.claimed_by = ?",
+        return selectClaimed(List.of(id), Integer.MAX_VALUE).stream().findFirst();
+    }
+
+    /** The given deliveries still pending and claimed by this instance, whose alerts are at most maxChars long. */
+    private List<StoredDelivery> selectClaimed(List<Long> ids, int maxChars) {
+        List<Object> args = new ArrayList<>(ids);
+        args.add(instance.id());
+        String sizeLimit = maxChars == Integer.MAX_VALUE ? "" : " AND CHAR_LENGTH(a.body) <= ?";
+        if (!sizeLimit.isEmpty()) {
+            args.add(maxChars);
+        }
+        return jdbc.query("SELECT d.id, d.channel_id, d.status, d.attempts, a.body, d.created_at FROM deliveries d "
+                        + "JOIN alerts a ON a.id = d.alert_id WHERE d.id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?"))
+                        + ") AND d." + STILL_PENDING + " AND d.claimed_by = ?" + sizeLimit,
                 (rs, i) -> new StoredDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
                         rs.getTimestamp(6).toInstant()),
-                id, instance.id());
-        return rows.stream().findFirst();
+                args.toArray());
     }
 }

@@ -1,22 +1,22 @@
 package io.alertrelay.kinds.github;
 
-import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.KindSpec;
-import io.alertrelay.channel.Param;
 import io.alertrelay.channel.Param.Type;
+import io.alertrelay.channel.Param;
 import io.alertrelay.delivery.Deliveries;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.NonRetryableDeliveryException;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
-import io.alertrelay.store.ExternalRefStore;
+import io.alertrelay.delivery.VendorAnswer;
 import io.alertrelay.store.ExternalRefStore.ExternalRef;
+import io.alertrelay.store.ExternalRefStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

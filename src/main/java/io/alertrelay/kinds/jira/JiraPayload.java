@@ -1,6 +1,5 @@
 package io.alertrelay.kinds.jira;
 
-import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,15 +8,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.KindSpec;
-import io.alertrelay.channel.Param;
 import io.alertrelay.channel.Param.Type;
+import io.alertrelay.channel.Param;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.NonRetryableDeliveryException;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
-import io.alertrelay.store.ExternalRefStore;
+import io.alertrelay.delivery.VendorAnswer;
 import io.alertrelay.store.ExternalRefStore.ExternalRef;
+import io.alertrelay.store.ExternalRefStore;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,5 @@
 package io.alertrelay.kinds.mattermost;
 
-import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,12 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.KindSpec;
-import io.alertrelay.channel.Param;
 import io.alertrelay.channel.Param.Type;
+import io.alertrelay.channel.Param;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
+import io.alertrelay.delivery.VendorAnswer;
 import io.alertrelay.kinds.slack.SlackCompat;
 import java.util.List;
 import java.util.Locale;

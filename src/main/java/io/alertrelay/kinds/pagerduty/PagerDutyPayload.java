@@ -1,6 +1,5 @@
 package io.alertrelay.kinds.pagerduty;
 
-import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,16 +9,17 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.KindSpec;
-import io.alertrelay.channel.Param;
 import io.alertrelay.channel.Param.Type;
+import io.alertrelay.channel.Param;
 import io.alertrelay.delivery.Deliveries;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.NonRetryableDeliveryException;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
-import io.alertrelay.store.ExternalRefStore;
+import io.alertrelay.delivery.VendorAnswer;
 import io.alertrelay.store.ExternalRefStore.ExternalRef;
+import io.alertrelay.store.ExternalRefStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,18 +1,18 @@
 package io.alertrelay.kinds.slack;
 
-import io.alertrelay.delivery.VendorAnswer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.KindSpec;
-import io.alertrelay.channel.Param;
 import io.alertrelay.channel.Param.Type;
+import io.alertrelay.channel.Param;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
+import io.alertrelay.delivery.VendorAnswer;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
