@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.ActiveProfiles;
@@ -33,6 +34,9 @@ class RequestLimitsTest extends RelayTestSupport {
 
     @Autowired
     BodyBudget budget;
+
+    @Autowired
+    CamelContext camel;
 
     private long alertCount() {
         return jdbc.queryForObject("SELECT COUNT(*) FROM alerts", Long.class);
@@ -139,7 +143,7 @@ class RequestLimitsTest extends RelayTestSupport {
             r = postJson("/alerts", Map.of("title", "during shutdown"));
             am = postJson("/alerts/alertmanager", Map.of("version", "4"));
         } finally {
-            gate.open();
+            gate.reopen();
         }
         for (HttpResponse<String> each : new HttpResponse[] {r, am}) {
             assertThat(answer(each, 503).path("message").asText()).contains("stopping");
@@ -147,6 +151,20 @@ class RequestLimitsTest extends RelayTestSupport {
         }
         assertThat(alertCount()).isEqualTo(before);
         assertThat(postJson("/alerts", Map.of("title", "open again")).statusCode()).isEqualTo(202);
+    }
+
+    @Test
+    void aStoppedIngestRouteIs503NotA404() throws Exception {
+        camel.getRouteController().stopRoute("ingest-http");
+        HttpResponse<String> r;
+        try {
+            r = postJson("/alerts", Map.of("title", "route stopped"));
+        } finally {
+            camel.getRouteController().startRoute("ingest-http");
+        }
+        assertThat(answer(r, 503).path("message").asText()).contains("not running");
+        assertThat(r.headers().firstValue("Retry-After")).contains("5");
+        assertThat(postJson("/alerts", Map.of("title", "route started")).statusCode()).isEqualTo(202);
     }
 
     @Test

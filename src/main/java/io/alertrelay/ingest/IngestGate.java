@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -23,9 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Everything about an ingest request that its headers decide, decided before its body is read or
  * Camel sees it:
  * <ul>
- * <li>While the relay starts (Tomcat listens seconds before the Camel routes exist) and once it stops,
- *     503 with Retry-After: a sender retries a 503, whereas Alertmanager drops a notification on any
- *     4xx, so a 404 from a half-started relay loses alerts.</li>
+ * <li>Once the relay stops, 503 with Retry-After: a sender retries a 503, whereas Alertmanager drops a
+ *     notification on any 4xx. (While it starts, Tomcat listens seconds before the Camel routes exist;
+ *     the ingest servlet answers 503 for a path whose route is not running yet.)</li>
  * <li>Content-Type and Content-Encoding (415), Content-Length over the limit (413).</li>
  * <li>The concurrency cap and the body memory budget (503 with Retry-After), taken before the body is
  *     read, so that neither slow nor large bodies can exhaust threads or memory.</li>
@@ -36,13 +35,11 @@ public class IngestGate extends OncePerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestGate.class);
 
-    enum State { STARTING, OPEN, STOPPING }
-
     private final ObjectMapper json;
     private final IngestLimit limit;
     private final BodyBudget budget;
     private final RelayProperties.Ingest settings;
-    private volatile State state = State.STARTING;
+    private volatile boolean stopping;
 
     public IngestGate(ObjectMapper json, IngestLimit limit, BodyBudget budget, RelayProperties props) {
         this.json = json;
@@ -51,19 +48,16 @@ public class IngestGate extends OncePerRequestFilter {
         this.settings = props.getIngest();
     }
 
-    /** After the Camel context and its routes have started. */
-    @EventListener(ApplicationReadyEvent.class)
-    public void open() {
-        state = State.OPEN;
-    }
-
     /** Published before Camel or Tomcat stop: from here on senders are told to come back later. */
     @EventListener(ContextClosedEvent.class)
     public void close() {
-        if (state == State.OPEN) {
-            LOG.info("Stopping: new ingest requests get 503 with Retry-After");
-        }
-        state = State.STOPPING;
+        LOG.info("Stopping: new ingest requests get 503 with Retry-After");
+        stopping = true;
+    }
+
+    /** Opens a closed gate again; for tests of the stopping window. */
+    public void reopen() {
+        stopping = false;
     }
 
     @Override
@@ -73,10 +67,9 @@ public class IngestGate extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        State now = state;
-        if (now != State.OPEN) {
-            String why = now == State.STARTING ? "the relay is starting" : "the relay is stopping";
-            Refusals.write(json, response, 503, "unavailable", why + "; nothing was accepted, please retry", null, 5);
+        if (stopping) {
+            Refusals.write(json, response, 503, "unavailable", "the relay is stopping; nothing was accepted, please retry",
+                    null, 5);
             return;
         }
         if (!jsonContentType(request.getContentType())) {
@@ -110,7 +103,7 @@ public class IngestGate extends OncePerRequestFilter {
         }
         try {
             long reserved = declared >= 0 && !gzip ? declared : max;
-            if (!budget.tryReserve(reserved)) {
+            if (!budget.reserve(reserved, settings.getBodyTimeoutMs())) {
                 CloseUnreadBodies.abandonIfLarge(request);
                 Refusals.write(json, response, 503, "busy", "too many request bodies in memory "
                         + "(alert-relay.ingest.max-buffered-bytes); nothing was accepted, please retry", null, 1);

@@ -72,8 +72,8 @@ public class IngestServletConfig {
                 // retry, not the 404 Camel would answer, which Alertmanager treats as final
                 if (request.getMethod().equals("POST") && ingestPath(request) != null
                         && getServletResolveConsumerStrategy().resolve(request, getConsumers()) == null) {
-                    Refusals.write(json, response, 503, "unavailable",
-                            "the ingest route is not running; nothing was accepted, please retry", null, 5);
+                    Refusals.write(json, response, 503, "unavailable", "the ingest route is not running "
+                            + "(the relay is starting, or the route was stopped); nothing was accepted, please retry", null, 5);
                     return;
                 }
                 try {

@@ -2,6 +2,7 @@ package io.alertrelay.web;
 
 import io.alertrelay.RelayProperties;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -10,7 +11,9 @@ import org.springframework.stereotype.Component;
  * How many request-body bytes the relay holds in memory at once, over ingest and the API together.
  * The size limit alone bounds one request; a burst of 100 bodies at the limit, each parsed into a JSON
  * tree and alerts several times its size, took the heap (and H2 with it). A request whose bytes do not
- * fit gets 503 with Retry-After before anything of its body is read.
+ * fit waits for room (it holds one of ingest's max-concurrent permits meanwhile, so waiting cannot take
+ * the threads health probes need) and gets 503 with Retry-After if none comes within the wait; either
+ * way before anything of its body is read.
  */
 @Component
 public class BodyBudget {
@@ -33,6 +36,16 @@ public class BodyBudget {
     /** Reserves room for a body of at most {@code size} bytes; false when it does not fit now. */
     public boolean tryReserve(long size) {
         return bytes.tryAcquire(permits(size));
+    }
+
+    /** Reserves room for a body of at most {@code size} bytes, waiting up to {@code waitMs} for it. */
+    public boolean reserve(long size, long waitMs) {
+        try {
+            return bytes.tryAcquire(permits(size), waitMs, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     public void release(long size) {
