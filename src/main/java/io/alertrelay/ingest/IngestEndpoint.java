@@ -70,7 +70,7 @@ public class IngestEndpoint {
 
     /** POST /alerts/alertmanager: Prometheus Alertmanager's webhook payload, version 4. */
     public void alertmanager(Exchange exchange) throws Exception {
-        handle(exchange, root -> alertmanager.map(root, props.getIngest().getMaxBatch()));
+        handle(exchange, alertmanager::map);
     }
 
     private void handle(Exchange exchange, Function<JsonNode, List<Alert>> toAlerts) throws Exception {
