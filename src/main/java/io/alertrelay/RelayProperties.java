@@ -35,6 +35,18 @@ public class RelayProperties {
          */
         @Min(1)
         private int maxConcurrent = 100;
+        /**
+         * Request-body bytes held in memory at once, over ingest and the API; 0 means a sixteenth of the
+         * heap. A request that does not fit gets 503 with Retry-After before its body is read.
+         */
+        @Min(0)
+        private long maxBufferedBytes = 0;
+        /**
+         * How long a request body may take to arrive in full; a slower upload gets 408 and its connection
+         * is closed, so stalled clients cannot hold the threads that health probes need.
+         */
+        @Min(1)
+        private long bodyTimeoutMs = 10_000;
 
         public int getMaxBodyBytes() { return maxBodyBytes; }
         public void setMaxBodyBytes(int maxBodyBytes) { this.maxBodyBytes = maxBodyBytes; }
@@ -42,6 +54,10 @@ public class RelayProperties {
         public void setMaxBatch(int maxBatch) { this.maxBatch = maxBatch; }
         public int getMaxConcurrent() { return maxConcurrent; }
         public void setMaxConcurrent(int maxConcurrent) { this.maxConcurrent = maxConcurrent; }
+        public long getMaxBufferedBytes() { return maxBufferedBytes; }
+        public void setMaxBufferedBytes(long maxBufferedBytes) { this.maxBufferedBytes = maxBufferedBytes; }
+        public long getBodyTimeoutMs() { return bodyTimeoutMs; }
+        public void setBodyTimeoutMs(long bodyTimeoutMs) { this.bodyTimeoutMs = bodyTimeoutMs; }
     }
 
     public static class Delivery {

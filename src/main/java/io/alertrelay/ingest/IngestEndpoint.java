@@ -12,12 +12,13 @@ import io.alertrelay.alert.FieldError;
 import io.alertrelay.alert.InvalidAlertException;
 import io.alertrelay.delivery.DeliveryQueue;
 import io.alertrelay.kafka.KafkaPublisher;
+import io.alertrelay.observability.FatalErrors;
 import io.alertrelay.store.AlertStore;
+import io.alertrelay.web.GuardedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -44,12 +45,12 @@ public class IngestEndpoint {
     private final RelayProperties props;
     private final ObjectProvider<KafkaPublisher> kafka;
     private final boolean kafkaMode;
-    private final IngestLimit limit;
+    private final FatalErrors fatal;
 
     public IngestEndpoint(AlertParser parser, AlertmanagerMapper alertmanager, AlertStore store, DeliveryQueue queue,
                           ObjectMapper json, RelayProperties props, ObjectProvider<KafkaPublisher> kafka,
-                          IngestLimit limit, @Value("${alert-relay.ingest.mode:database}") String mode) {
-        this.limit = limit;
+                          FatalErrors fatal, @Value("${alert-relay.ingest.mode:database}") String mode) {
+        this.fatal = fatal;
         this.parser = parser;
         this.alertmanager = alertmanager;
         this.store = store;
@@ -73,24 +74,10 @@ public class IngestEndpoint {
         handle(exchange, alertmanager::map);
     }
 
+    /** The request's headers were checked by {@link IngestGate}, which also holds its concurrency permit. */
     private void handle(Exchange exchange, Function<JsonNode, List<Alert>> toAlerts) throws Exception {
-        if (!limit.tryEnter()) {
-            respond(exchange, 503, problem("busy", "too many ingest requests in progress (alert-relay.ingest.max-concurrent); "
-                    + "nothing was accepted, please retry", List.of()));
-            exchange.getMessage().setHeader("Retry-After", "1");
-            return;
-        }
-        try {
-            handleWithin(exchange, toAlerts);
-        } finally {
-            limit.exit();
-        }
-    }
-
-    private void handleWithin(Exchange exchange, Function<JsonNode, List<Alert>> toAlerts) throws Exception {
         Message msg = exchange.getMessage();
         try {
-            checkContentType(msg);
             byte[] body = readBody(msg);
             List<Alert> alerts = toAlerts.apply(parser.readTree(body));
             if (kafkaMode) {
@@ -125,28 +112,24 @@ public class IngestEndpoint {
         return List.of(a.withClientId(key));
     }
 
-    private static void checkContentType(Message msg) {
-        String ct = msg.getHeader(Exchange.CONTENT_TYPE, String.class);
-        String type = ct == null ? "" : ct.split(";")[0].trim().toLowerCase(Locale.ROOT);
-        if (!type.equals("application/json") && !(type.startsWith("application/") && type.endsWith("+json"))) {
-            throw new InvalidAlertException(415, "unsupported_media_type",
-                    "Content-Type must be application/json, got " + (ct == null ? "none" : "\"" + ct + "\""),
-                    List.of(new FieldError("Content-Type", "must be application/json")));
-        }
-    }
-
-    /** Reads at most the limit plus one byte, so an oversized body is refused without buffering it all. */
+    /**
+     * Reads at most the limit plus one byte, so an oversized body is refused without buffering it all.
+     * Over HTTP the stream is a {@link io.alertrelay.web.GuardedBody}, which also ends a body that takes
+     * too long to arrive.
+     */
     private byte[] readBody(Message msg) {
         int limit = props.getIngest().getMaxBodyBytes();
-        Long declared = msg.getHeader("Content-Length", Long.class);
-        if (declared != null && declared > limit) {
-            throw tooLarge(limit);
-        }
         Object body = msg.getBody();
         byte[] bytes;
         if (body instanceof InputStream in) {
             try {
                 bytes = in.readNBytes(limit + 1);
+            } catch (GuardedBody.TooLarge e) {
+                throw tooLarge(limit);
+            } catch (GuardedBody.TooSlow e) {
+                throw new InvalidAlertException(408, "request_timeout",
+                        "the request body did not arrive in time; nothing was accepted",
+                        List.of(new FieldError("$", "request body too slow")));
             } catch (IOException e) {
                 throw new InvalidAlertException(400, "unreadable_body", "could not read the request body",
                         List.of(new FieldError("$", "unreadable body")));
@@ -203,6 +186,7 @@ public class IngestEndpoint {
     /** The ingest routes' onException: storage is down or something unforeseen; nothing was accepted. */
     public void failed(Exchange exchange) {
         Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        fatal.check(e);
         LOG.error("Could not accept alerts", e);
         respond(exchange, 503, problem("unavailable",
                 "the relay could not store the alerts; nothing was accepted, please retry", List.of()));

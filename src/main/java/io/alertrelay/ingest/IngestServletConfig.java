@@ -2,7 +2,10 @@ package io.alertrelay.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alertrelay.RelayProperties;
 import io.alertrelay.delivery.Limits;
+import io.alertrelay.web.BodyBudget;
+import io.alertrelay.web.Refusals;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -21,6 +24,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
@@ -64,6 +68,14 @@ public class IngestServletConfig {
              */
             @Override
             protected void handleService(HttpServletRequest request, HttpServletResponse response) throws Exception {
+                // an ingest route that is not running (stopped over JMX, or not yet started) is a 503 to
+                // retry, not the 404 Camel would answer, which Alertmanager treats as final
+                if (request.getMethod().equals("POST") && ingestPath(request) != null
+                        && getServletResolveConsumerStrategy().resolve(request, getConsumers()) == null) {
+                    Refusals.write(json, response, 503, "unavailable",
+                            "the ingest route is not running; nothing was accepted, please retry", null, 5);
+                    return;
+                }
                 try {
                     super.handleService(request, response);
                 } catch (Exception e) {
@@ -92,6 +104,20 @@ public class IngestServletConfig {
         return registration;
     }
 
+    @Bean
+    IngestGate ingestGate(ObjectMapper json, IngestLimit limit, BodyBudget budget, RelayProperties props) {
+        return new IngestGate(json, limit, budget, props);
+    }
+
+    /** After the API-key filter: a caller without the right key learns nothing about the relay's state. */
+    @Bean
+    FilterRegistrationBean<IngestGate> ingestGateRegistration(IngestGate gate) {
+        FilterRegistrationBean<IngestGate> registration = new FilterRegistrationBean<>(gate);
+        registration.addUrlPatterns("/alerts", "/alerts/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
     private static final Map<String, String> INGEST_PATHS = Map.of("/alerts", "/alerts",
             "/alerts/alertmanager", "/alerts/alertmanager");
 
@@ -108,9 +134,7 @@ public class IngestServletConfig {
             protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
                 chain.doFilter(request, response);
-                String pathInfo = request.getPathInfo();
-                String path = (request.getServletPath() + (pathInfo == null ? "" : pathInfo)).toLowerCase(Locale.ROOT);
-                String known = INGEST_PATHS.get(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+                String known = ingestPath(request);
                 if (known != null) {
                     ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> c.setPathPattern(known));
                 }
@@ -118,6 +142,13 @@ public class IngestServletConfig {
         });
         registration.addUrlPatterns("/alerts", "/alerts/*");
         return registration;
+    }
+
+    /** The ingest path a request names, however a client spells it; null for any other path. */
+    static String ingestPath(HttpServletRequest request) {
+        String pathInfo = request.getPathInfo();
+        String path = (request.getServletPath() + (pathInfo == null ? "" : pathInfo)).toLowerCase(Locale.ROOT);
+        return INGEST_PATHS.get(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
     }
 
     /**
