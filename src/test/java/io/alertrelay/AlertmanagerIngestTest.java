@@ -3,6 +3,8 @@ package io.alertrelay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.support.RelayTestSupport;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,67 @@ class AlertmanagerIngestTest extends RelayTestSupport {
         HttpResponse<String> r = postRaw("/alerts/alertmanager", "application/json", "{\"version\":\"3\",\"alerts\":[{}]}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(parse(r.body()).path("errors").get(0).path("field").asText()).isEqualTo("version");
+    }
+
+    @Test
+    void aGroupLargerThanTheBatchLimitIsTakenWhole() {
+        // max_alerts is optional in Alertmanager: a group may hold any number of alerts, and a refused one is dropped
+        ObjectNode group = group();
+        ArrayNode alerts = group.putArray("alerts");
+        for (int i = 0; i < 1500; i++) {
+            ObjectNode a = alerts.addObject().put("status", "firing").put("fingerprint", "big-group-" + i);
+            a.putObject("labels").put("alertname", "BigGroup").put("route", "nowhere");
+        }
+        HttpResponse<String> r = postJson("/alerts/alertmanager", group);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(parse(r.body()).path("accepted").asInt()).isEqualTo(1500);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM alerts WHERE fingerprint LIKE 'big-group-%'", Integer.class))
+                .isEqualTo(1500);
+    }
+
+    @Test
+    void whatTheRelayCannotHoldIsCutOrMovedToDetailsNotRefused() {
+        String longName = "A".repeat(300);
+        String longLabel = "l".repeat(300);
+        ObjectNode group = group();
+        ArrayNode alerts = group.putArray("alerts");
+        ObjectNode a = alerts.addObject().put("status", "firing").put("fingerprint", "odd-1")
+                .put("generatorURL", "prometheus:9090/graph?g0.expr=up");
+        a.putObject("labels").put("alertname", longName).put("route", "log").put("", "empty name")
+                .put(longLabel, "long name").put("instance", "web-1");
+        a.putObject("annotations");
+        ObjectNode b = alerts.addObject().put("status", "resolved").put("fingerprint", "f".repeat(300))
+                .put("generatorURL", "ftp://prometheus/graph");
+        b.putObject("labels").put("alertname", "Other").put("route", "log").put("project", "p".repeat(300));
+
+        HttpResponse<String> r = postJson("/alerts/alertmanager", group);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode ids = parse(r.body()).path("ids");
+
+        JsonNode first = stored(ids.get(0).asText());
+        assertThat(first.path("title").asText()).as("no summary: the whole alertname").isEqualTo(longName);
+        assertThat(first.path("type").asText()).hasSize(255).endsWith("… [truncated]").startsWith("AAAA");
+        assertThat(first.path("labels").path("instance").asText()).isEqualTo("web-1");
+        assertThat(first.path("labels").has("")).isFalse();
+        assertThat(first.path("labels").has(longLabel)).isFalse();
+        assertThat(first.path("details").path("labels").path("").asText()).isEqualTo("empty name");
+        assertThat(first.path("details").path("labels").path(longLabel).asText()).isEqualTo("long name");
+        assertThat(first.has("url")).isFalse();
+        assertThat(first.path("details").path("generatorURL").asText()).isEqualTo("prometheus:9090/graph?g0.expr=up");
+        assertThat(awaitDelivery(ids.get(0).asText(), "console").get("status")).isEqualTo("sent");
+
+        JsonNode second = stored(ids.get(1).asText());
+        assertThat(second.path("project").asText()).hasSize(255).endsWith("… [truncated]");
+        assertThat(second.path("fingerprint").asText()).hasSize(64).matches("[0-9a-f]+");
+        assertThat(second.path("details").path("generatorURL").asText()).isEqualTo("ftp://prometheus/graph");
+        assertThat(awaitDelivery(ids.get(1).asText(), "console").get("status")).isEqualTo("sent");
+    }
+
+    private ObjectNode group() {
+        ObjectNode g = json.createObjectNode().put("version", "4").put("status", "firing").put("receiver", "relay")
+                .put("groupKey", "{}:{}").put("externalURL", "http://alertmanager:9093");
+        g.putObject("groupLabels");
+        return g;
     }
 
     private JsonNode stored(String id) {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -57,16 +58,36 @@ public class AlertParser {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            String detail = e.getOriginalMessage();
-            if (detail != null && detail.length() > 200) {
+            String detail = inWords(e.getOriginalMessage());
+            if (detail.length() > 200) {
                 detail = detail.substring(0, 200) + "…";
             }
             throw new InvalidAlertException(400, "malformed_json", "malformed JSON" + where + ": " + detail,
                     List.of(new FieldError("$", "malformed JSON" + where)));
         } catch (java.io.IOException e) {
-            throw new InvalidAlertException(400, "malformed_json", "unreadable body: " + e.getMessage(),
+            throw new InvalidAlertException(400, "malformed_json", "the request body could not be read as JSON",
                     List.of(new FieldError("$", "unreadable body")));
         }
+    }
+
+    private static final Pattern START_MARKER =
+            Pattern.compile("\\(start marker at \\[Source: [^\\]]*?line: (\\d+), column: (\\d+)]\\)");
+    private static final Pattern JAVA_NAME = Pattern.compile(",? ?(from )?`[A-Za-z_$][\\w$]*(\\.[\\w$()]+)+`");
+
+    /**
+     * Jackson's messages in words a client can act on: where an unclosed object started instead of a
+     * "[Source: REDACTED (`StreamReadFeature...`)" block, the limit without the Java method that holds it
+     * ("exceeds the maximum allowed (1000)"), no parser feature names.
+     */
+    static String inWords(String message) {
+        if (message == null || message.isBlank()) {
+            return "not valid JSON";
+        }
+        String s = START_MARKER.matcher(message).replaceAll("(opened at line $1, column $2)");
+        s = s.replaceAll("\\(not recognized as one since Feature '\\w+' not enabled for parser\\)", "(JSON has no comments)");
+        s = s.replaceAll(": enable `[^`]*` to allow", " (not JSON)");
+        s = JAVA_NAME.matcher(s).replaceAll("");
+        return s.replaceAll("\\[Source: [^\\]]*]", "").strip();
     }
 
     /** One alert object or an array of them (1..maxBatch). */
@@ -152,6 +173,18 @@ public class AlertParser {
         }
     }
 
+    /** What the {@code url} field accepts: an absolute http(s) URL with a host. */
+    static boolean isHttpUrl(String s) {
+        try {
+            URI uri = new URI(s);
+            String scheme = uri.getScheme();
+            return scheme != null && (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    && uri.getHost() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     static String typeName(JsonNode n) {
         JsonNodeType t = n.getNodeType();
         return switch (t) {
@@ -232,19 +265,11 @@ public class AlertParser {
             if (s == null || s.isEmpty()) {
                 return null;
             }
-            try {
-                URI uri = new URI(s);
-                String scheme = uri.getScheme();
-                if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-                        || uri.getHost() == null) {
-                    error(field, "must be an absolute http(s) URL, got \"" + clip(s) + "\"");
-                    return null;
-                }
-                return s;
-            } catch (Exception e) {
+            if (!isHttpUrl(s)) {
                 error(field, "must be an absolute http(s) URL, got \"" + clip(s) + "\"");
                 return null;
             }
+            return s;
         }
 
         Instant time(String field) {

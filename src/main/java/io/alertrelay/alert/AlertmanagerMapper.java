@@ -13,6 +13,12 @@ import org.springframework.stereotype.Component;
  * Maps Prometheus Alertmanager's webhook payload (version 4) onto relay alerts. The mapping builds the
  * relay's own alert JSON and runs it through {@link AlertParser}, so both entry points share one set
  * of rules and error messages.
+ *
+ * <p>Alertmanager does not retry a refused notification: it drops the whole group. So whatever it can
+ * send is taken: a value over a relay limit is cut with {@link Limits#MARKER}, and a value the relay's
+ * alert cannot hold (an empty or over-long label name, a generatorURL that is not an absolute http(s)
+ * URL) moves to {@code details}, where nothing is lost. Only a payload that is not Alertmanager's at all
+ * (another version, no alerts array, a status it never sends) is refused.
  */
 @Component
 public class AlertmanagerMapper {
@@ -27,7 +33,7 @@ public class AlertmanagerMapper {
         this.parser = parser;
     }
 
-    public List<Alert> map(JsonNode root, int maxBatch) {
+    public List<Alert> map(JsonNode root) {
         List<FieldError> errors = new ArrayList<>();
         if (!root.isObject()) {
             throw InvalidAlertException.of(List.of(new FieldError("$",
@@ -44,9 +50,9 @@ public class AlertmanagerMapper {
                     : "must be an array, got " + AlertParser.typeName(alerts)));
         } else if (alerts.isEmpty()) {
             errors.add(new FieldError("alerts", "the array holds no alert"));
-        } else if (alerts.size() > maxBatch) {
-            errors.add(new FieldError("alerts", "at most " + maxBatch + " alerts per request, got " + alerts.size()));
         }
+        // no upper bound on the number of alerts: max_alerts is optional in Alertmanager, and it drops a group
+        // that is refused, so a group larger than alert-relay.ingest.max-batch is taken whole (one commit)
         if (!errors.isEmpty()) {
             throw InvalidAlertException.of(errors);
         }
@@ -93,11 +99,18 @@ public class AlertmanagerMapper {
         out.put("status", status == null ? text(root, "status") : status);
         out.put("reason", "new");
         out.put("source", "alertmanager");
-        copy(labels, "alertname", out, "type");
-        copy(labels, "project", out, "project");
-        copy(a, "fingerprint", out, "fingerprint");
+        putCut(out, "type", text(labels, "alertname"), AlertParser.MAX_SHORT);
+        putCut(out, "project", text(labels, "project"), AlertParser.MAX_SHORT);
+        String fingerprint = text(a, "fingerprint");
+        if (fingerprint != null) {
+            // cutting could make two fingerprints one; a hash keeps them apart (Alertmanager's own are 16 hex)
+            out.put("fingerprint", fingerprint.length() <= AlertParser.MAX_FINGERPRINT ? fingerprint
+                    : AlertParser.defaultFingerprint("alertmanager", null, fingerprint));
+        }
         String generatorUrl = text(a, "generatorURL");
-        if (generatorUrl != null && generatorUrl.length() <= AlertParser.MAX_URL) {
+        boolean linkable = generatorUrl != null && generatorUrl.length() <= AlertParser.MAX_URL
+                && AlertParser.isHttpUrl(generatorUrl);
+        if (linkable) {
             out.put("url", generatorUrl);
         }
         String startsAt = text(a, "startsAt");
@@ -113,8 +126,9 @@ public class AlertmanagerMapper {
         if (labels.isObject()) {
             ObjectNode kept = out.putObject("labels");
             labels.fields().forEachRemaining(l -> {
-                if (kept.size() < AlertParser.MAX_LABELS && l.getValue().isTextual()
-                        && l.getValue().textValue().length() <= AlertParser.MAX_LABEL_VALUE) {
+                String name = l.getKey();
+                if (kept.size() < AlertParser.MAX_LABELS && !name.isEmpty() && name.length() <= AlertParser.MAX_SHORT
+                        && l.getValue().isTextual() && l.getValue().textValue().length() <= AlertParser.MAX_LABEL_VALUE) {
                     kept.set(l.getKey(), l.getValue());
                 }
             });
@@ -122,7 +136,7 @@ public class AlertmanagerMapper {
                 details.set("labels", labels);
             }
         }
-        if (generatorUrl != null && generatorUrl.length() > AlertParser.MAX_URL) {
+        if (generatorUrl != null && !generatorUrl.isEmpty() && !linkable) {
             details.put("generatorURL", generatorUrl);
         }
         if (annotations.isObject()) {
@@ -130,6 +144,10 @@ public class AlertmanagerMapper {
         }
         copy(root, "receiver", details, "receiver");
         copy(root, "groupKey", details, "groupKey");
+        // Alertmanager's max_alerts cut the group before sending: say so where the operator looks
+        if (root.path("truncatedAlerts").asLong(0) > 0) {
+            details.set("truncatedAlerts", root.get("truncatedAlerts"));
+        }
         if (externalUrl != null) {
             details.put("externalURL", externalUrl);
         }
@@ -164,6 +182,12 @@ public class AlertmanagerMapper {
             }
         }
         return null;
+    }
+
+    private static void putCut(ObjectNode to, String field, String value, int max) {
+        if (value != null) {
+            to.put(field, Limits.cut(value, max));
+        }
     }
 
     private static void copy(JsonNode from, String field, ObjectNode to, String as) {

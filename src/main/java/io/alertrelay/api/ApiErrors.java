@@ -49,8 +49,15 @@ public class ApiErrors {
 
     /** The resource exists but is not in a state that allows the request (e.g. replaying a sent delivery). */
     public static class Conflict extends RuntimeException {
+        private final String code;
+
         public Conflict(String message) {
+            this("conflict", message);
+        }
+
+        public Conflict(String code, String message) {
             super(message);
+            this.code = code;
         }
     }
 
@@ -64,7 +71,7 @@ public class ApiErrors {
 
     @ExceptionHandler(Conflict.class)
     ResponseEntity<ObjectNode> conflict(Conflict e) {
-        return ResponseEntity.status(HttpStatus.CONFLICT).body(body("conflict", e.getMessage(), List.of()));
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(body(e.code, e.getMessage(), List.of()));
     }
 
     @ExceptionHandler(InvalidAlertException.class)

@@ -71,7 +71,7 @@ public class IngestEndpoint {
 
     /** POST /alerts/alertmanager: Prometheus Alertmanager's webhook payload, version 4. */
     public void alertmanager(Exchange exchange) throws Exception {
-        handle(exchange, root -> alertmanager.map(root, props.getIngest().getMaxBatch()));
+        handle(exchange, alertmanager::map);
     }
 
     /** The request's headers were checked by {@link IngestGate}, which also holds its concurrency permit. */

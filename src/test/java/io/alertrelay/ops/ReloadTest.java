@@ -75,7 +75,8 @@ class ReloadTest extends OpsTestSupport {
         writeReloadFile("alert-relay:\n  channels:\n    - id: [unclosed\n");
         HttpResponse<String> unreadable = postEmpty("/admin/reload");
         assertThat(unreadable.statusCode()).isEqualTo(400);
-        assertThat(parse(unreadable.body()).path("message").asText()).startsWith("cannot read the configuration");
+        assertThat(parse(unreadable.body()).path("message").asText()).startsWith("cannot read the configuration: ")
+                .contains("ops-reload/application.yaml").endsWith(", line 4, column 1: expected ',' or ']', but got <stream end>");
         assertThat(unreadable.body()).doesNotContain("\\n\\tat ");
         assertThat(get("/channels/ops-reloaded").statusCode()).isEqualTo(200);
 
@@ -90,6 +91,55 @@ class ReloadTest extends OpsTestSupport {
         assertThat(get("/channels/ops-reloaded").statusCode()).isEqualTo(404);
         assertThat(deliveries(acceptAlert("after removal"))).isZero();
         assertThat(get("/channels/ops-hook").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aSettingOfTheWrongTypeIsNamedWithItsPlaceNotAJavaType() {
+        writeReloadFile("alert-relay:\n  channels:\n    - id: typo\n      kind: log\n      enabled: maybe\n");
+        HttpResponse<String> flag = postEmpty("/admin/reload");
+        assertThat(flag.statusCode()).isEqualTo(400);
+        assertThat(parse(flag.body()).path("message").asText()).startsWith(
+                "alert-relay.channels[0].enabled must be true or false, got \"maybe\" (")
+                .endsWith("ops-reload/application.yaml], line 5, column 16)");
+
+        writeReloadFile("alert-relay:\n  channels: everything\n");
+        HttpResponse<String> list = postEmpty("/admin/reload");
+        assertThat(list.statusCode()).isEqualTo(400);
+        assertThat(parse(list.body()).path("message").asText())
+                .startsWith("alert-relay.channels must be a list, got \"everything\"");
+        assertThat(list.body()).doesNotContain("java.").doesNotContain("io.alertrelay");
+        assertThat(get("/channels/ops-hook").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aReloadThatLeavesNoChannelIsRefusedUnlessAskedFor() {
+        assertThat(health().path("components").path("channels").path("status").asText()).isEqualTo("UP");
+        writeReloadFile("alert-relay:\n  channels: []\n");
+
+        HttpResponse<String> refused = postEmpty("/admin/reload");
+        assertThat(refused.statusCode()).isEqualTo(409);
+        JsonNode why = parse(refused.body());
+        assertThat(why.path("error").asText()).isEqualTo("no_channels");
+        assertThat(why.path("message").asText()).contains("no enabled channel").contains("ops-hook")
+                .contains("?allow-empty=true");
+        assertThat(get("/channels/ops-hook").statusCode()).isEqualTo(200);
+        assertThat(deliveries(acceptFor("ops-hook", "still routed after the refused reload"))).isEqualTo(1);
+        assertThat(postEmpty("/admin/reload?allow-empty=perhaps").statusCode()).isEqualTo(400);
+
+        HttpResponse<String> emptied = postEmpty("/admin/reload?allow-empty=true");
+        assertThat(emptied.statusCode()).as(emptied.body()).isEqualTo(200);
+        assertThat(parse(emptied.body()).path("channels")).isEmpty();
+        assertThat(parse(emptied.body()).path("removed")).extracting(JsonNode::asText).contains("ops-hook");
+        assertThat(deliveries(acceptFor("ops-hook", "nowhere to go"))).isZero();
+        HttpResponse<String> health = get("/actuator/health");
+        assertThat(health.statusCode()).as("still accepting alerts: not DOWN").isEqualTo(200);
+        assertThat(parse(health.body()).path("components").path("channels").path("status").asText()).isEqualTo("NO_CHANNELS");
+        assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+        // @AfterEach reloads the ops channels: from none to some needs no flag
+    }
+
+    private JsonNode health() {
+        return parse(get("/actuator/health").body());
     }
 
     private String acceptAlert(String title) {
