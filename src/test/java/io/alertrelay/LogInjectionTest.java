@@ -34,11 +34,11 @@ class LogInjectionTest extends RelayTestSupport {
     @Test
     void theLogKindWritesOneLineWithControlCharactersEscaped(CapturedOutput output) {
         String id = accept(Map.of("title", "Disk full\n" + FORGED, "message", "\u001b[31mred\u001b[0m\r\nsecond line",
-                "labels", Map.of("route", "log")));
+                "labels", Map.of("route", "log-warn")));
 
-        assertThat(awaitDelivery(id, "console").get("status")).isEqualTo("sent");
+        assertThat(awaitDelivery(id, "console-warn").get("status")).isEqualTo("sent");
         await("the log line", () -> output.getAll().contains("second line"));
-        assertThat(output.getAll()).contains("[console] [MEDIUM] Disk full\\n" + FORGED)
+        assertThat(output.getAll()).contains("[console-warn] [MEDIUM] Disk full\\n" + FORGED)
                 .contains("\\u001b[31mred\\u001b[0m\\r\\nsecond line");
         assertNoForgedLine(output);
     }
