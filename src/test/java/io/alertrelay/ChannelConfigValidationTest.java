@@ -77,6 +77,49 @@ class ChannelConfigValidationTest {
     }
 
     @Test
+    void aUrlWithUserAndPasswordIsRefusedWithoutEchoingThem() {
+        String refusal = refusal(webhook("ops", c -> c.getConfig().put("url", "https://relay:pa55-w0rd@hooks.example.com/in")));
+        assertThat(refusal).isEqualTo("channel 'ops': config.url must not carry a user name or password "
+                + "(user:password@host); give credentials in the kind's own fields or a secret header");
+        // also when the rest of the URL is wrong, and for a password that itself holds an @
+        assertThat(refusal(webhook("ops", c -> c.getConfig().put("url", "ftp://relay:pa55-w0rd@hooks.example.com/in"))))
+                .contains("must not carry a user name or password").doesNotContain("pa55-w0rd");
+        assertThat(refusal(webhook("ops", c -> c.getConfig().put("url", "http://relay:p@55@hooks.example.com/in"))))
+                .contains("must not carry a user name or password").doesNotContain("p@55");
+    }
+
+    @Test
+    void operatorsSeeUrlsAndHeadersWithUndeclaredSecretsMasked() {
+        var channels = registry.validate(List.of(webhook("ops-hook", c -> {
+            c.getConfig().put("url", "https://hooks.example.com/in?token=tok-0123456789&team=ops#frag");
+            c.getConfig().put("headers", new LinkedHashMap<>(Map.of("X-Api-Token", "hdr-0123456789", "X-Team", "platform-team")));
+            c.getConfig().put("public-headers", List.of("x-team"));
+            c.getConfig().put("signing-secret", "sig-0123456789");
+        })));
+        var hook = channels.get("ops-hook");
+        Map<String, Object> shown = hook.maskedConfig();
+
+        assertThat(shown.get("url")).isEqualTo("https://hooks.example.com/in?token=********&team=********#********");
+        assertThat(shown.get("headers")).isEqualTo(Map.of("X-Api-Token", "********", "X-Team", "platform-team"));
+        assertThat(shown.get("signing-secret")).isEqualTo("********");
+        assertThat(shown.toString()).doesNotContain("tok-0123456789", "hdr-0123456789", "sig-0123456789");
+        // what failure fields and previews blank out of vendor answers
+        assertThat(hook.secretValues()).contains("tok-0123456789", "hdr-0123456789", "sig-0123456789")
+                .doesNotContain("platform-team");
+        assertThat(hook.hidesHeader("x-api-token")).isTrue();
+        assertThat(hook.hidesHeader("X-Team")).isFalse();
+        assertThat(hook.hidesHeader("Content-Type")).isFalse();
+    }
+
+    @Test
+    void aPublicHeaderMustBeOneOfTheChannelsHeaders() {
+        assertThat(refusal(webhook("ops", c -> {
+            c.getConfig().put("headers", new LinkedHashMap<>(Map.of("X-Team", "ops")));
+            c.getConfig().put("public-headers", List.of("X-Tema"));
+        }))).isEqualTo("channel 'ops': config.public-headers names \"X-Tema\", which is not one of the channel's headers");
+    }
+
+    @Test
     void duplicateId() {
         assertThat(refusal(webhook("ops", c -> { }), webhook("ops", c -> { })))
                 .isEqualTo("channel 'ops': id is used by another channel; ids must be unique");

@@ -13,8 +13,13 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.alertrelay.kinds.webhook.WebhookPayload;
 import io.alertrelay.support.RelayTestSupport;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.ActiveProfiles;
@@ -65,6 +70,41 @@ class WebhookDeliveryTest extends RelayTestSupport {
         Map<String, Object> status = channelStatus("hook-signed");
         assertThat(((Number) status.get("sent_count")).longValue()).isGreaterThanOrEqualTo(1);
         assertThat(status.get("last_success_timestamp")).isNotNull();
+    }
+
+    @Test
+    void standardWebhooksHeadersVerifyAndTheIdStaysTheSameAcrossRetries() throws Exception {
+        WIREMOCK.stubFor(post(urlPathEqualTo("/hooks/standard")).inScenario("std").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        WIREMOCK.stubFor(post(urlPathEqualTo("/hooks/standard")).inScenario("std").whenScenarioStateIs("up")
+                .willReturn(aResponse().withStatus(204)));
+        long before = Instant.now().getEpochSecond();
+
+        String id = accept(Map.of("title", "Signed the standard way", "labels", Map.of("route", "standard")));
+
+        assertThat(awaitDelivery(id, "hook-standard").get("status")).isEqualTo("sent");
+        List<LoggedRequest> requests = WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/hooks/standard")));
+        assertThat(requests).hasSize(2);
+        byte[] key = Base64.getDecoder().decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        for (LoggedRequest r : requests) {
+            String msgId = r.getHeader("webhook-id");
+            String timestamp = r.getHeader("webhook-timestamp");
+            assertThat(msgId).startsWith("msg_").doesNotContain(".");
+            assertThat(Long.parseLong(timestamp)).isBetween(before, Instant.now().getEpochSecond());
+            // verified as a receiver would: HMAC-SHA256 of "id.timestamp.body" with the decoded key
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            String expected = Base64.getEncoder().encodeToString(
+                    mac.doFinal((msgId + "." + timestamp + "." + r.getBodyAsString()).getBytes(StandardCharsets.UTF_8)));
+            assertThat(r.getHeader("webhook-signature")).isEqualTo("v1," + expected);
+            assertThat(r.containsHeader(WebhookPayload.SIGNATURE_HEADER)).isFalse();
+        }
+        // the idempotency key: one delivery, one id, however often it is tried
+        assertThat(requests.get(0).getHeader("webhook-id")).isEqualTo(requests.get(1).getHeader("webhook-id"));
+        String other = accept(Map.of("title", "Another one", "labels", Map.of("route", "standard")));
+        assertThat(awaitDelivery(other, "hook-standard").get("status")).isEqualTo("sent");
+        assertThat(WIREMOCK.findAll(postRequestedFor(urlPathEqualTo("/hooks/standard"))).get(2).getHeader("webhook-id"))
+                .isNotEqualTo(requests.get(0).getHeader("webhook-id"));
     }
 
     @Test

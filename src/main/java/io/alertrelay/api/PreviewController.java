@@ -7,6 +7,7 @@ import io.alertrelay.alert.Alert;
 import io.alertrelay.alert.AlertParser;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.ChannelRegistry;
+import io.alertrelay.channel.Masking;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
@@ -59,9 +60,9 @@ public class PreviewController {
         List<String> secrets = channel.secretValues();
         if (built instanceof OutboundRequest r) {
             request.put("method", r.method());
-            request.put("url", mask(r.url(), secrets));
+            request.put("url", Masking.url(mask(r.url(), secrets)));
             ObjectNode headers = request.putObject("headers");
-            r.headers().forEach((k, v) -> headers.put(k, maskHeader(k, v, secrets)));
+            r.headers().forEach((k, v) -> headers.put(k, channel.hidesHeader(k) ? MASK : maskHeader(k, v, secrets)));
             putBody(request, mask(r.body(), secrets));
         } else if (built instanceof OutboundMail m) {
             request.put("method", "SMTP");

@@ -12,6 +12,9 @@ import java.util.Set;
 /** A validated channel: typed config, compiled templates and the match rule. */
 public final class Channel {
 
+    /** The config field listing the extra headers (of a HEADERS field) whose values are not secret. */
+    public static final String PUBLIC_HEADERS = "public-headers";
+
     private final String id;
     private final KindSpec kind;
     private final boolean enabled;
@@ -131,30 +134,84 @@ public final class Channel {
         return v == null ? null : (Integer) v;
     }
 
-    /** The config as shown to operators: secrets replaced by a fixed mask. */
+    /**
+     * The config as shown to operators: declared secrets replaced by a fixed mask, URLs with their
+     * userinfo and query values masked, extra header values masked unless listed as public.
+     */
     public Map<String, Object> maskedConfig() {
         Map<String, Object> out = new LinkedHashMap<>();
-        config.forEach((k, v) -> out.put(k, kind.param(k).map(Param::secret).orElse(false) ? "********" : v));
+        config.forEach((k, v) -> {
+            Param p = kind.param(k).orElse(null);
+            if (p != null && p.secret()) {
+                out.put(k, Masking.MASK);
+            } else if (p != null && p.type() == Param.Type.URL) {
+                out.put(k, Masking.url(v.toString()));
+            } else if (p != null && p.type() == Param.Type.HEADERS) {
+                Map<String, String> headers = new LinkedHashMap<>();
+                map(k).forEach((name, value) -> headers.put(name, isPublicHeader(name) ? value : Masking.MASK));
+                out.put(k, headers);
+            } else {
+                out.put(k, v);
+            }
+        });
         return out;
     }
 
     /**
-     * Every secret value of this channel, so messages and previews can blank them out, longest first.
-     * A secret URL (a chat webhook) is a secret in its parts too: a proxy's error page may echo just its
-     * path, so the path and each long path segment or query value are listed as well.
+     * True for a header this channel sends from a HEADERS field whose value is secret (every one not
+     * listed in public-headers), so a preview masks it whatever its name.
+     */
+    public boolean hidesHeader(String name) {
+        for (Param p : kind.params()) {
+            if (p.type() == Param.Type.HEADERS && map(p.name()).keySet().stream().anyMatch(name::equalsIgnoreCase)) {
+                return !isPublicHeader(name);
+            }
+        }
+        return false;
+    }
+
+    private boolean isPublicHeader(String name) {
+        return list(PUBLIC_HEADERS).stream().anyMatch(name::equalsIgnoreCase);
+    }
+
+    /**
+     * Every value of this channel that may be secret, so messages, vendor answers and previews can blank
+     * them out, longest first: declared secrets, the query values of every URL, and the values of extra
+     * headers not listed as public. A secret URL (a chat webhook) is a secret in its parts too: a proxy's
+     * error page may echo just its path, so the path and each long path segment or query value are
+     * listed as well.
      */
     public List<String> secretValues() {
         Set<String> out = new java.util.HashSet<>();
         for (Param p : kind.params()) {
-            String value = p.secret() ? string(p.name()) : null;
+            if (p.type() == Param.Type.HEADERS) {
+                map(p.name()).forEach((name, value) -> {
+                    if (!isPublicHeader(name)) {
+                        out.add(value);
+                    }
+                });
+                continue;
+            }
+            String value = string(p.name());
             if (value == null || value.isEmpty()) {
                 continue;
             }
+            if (p.type() == Param.Type.URL) {
+                out.addAll(Masking.queryValues(value));
+            }
+            if (!p.secret()) {
+                continue;
+            }
             out.add(value);
+            // a Standard Webhooks secret may be echoed without its whsec_ prefix
+            if (value.startsWith("whsec_")) {
+                out.add(value.substring("whsec_".length()));
+            }
             if (p.type() == Param.Type.URL) {
                 out.addAll(urlParts(value));
             }
         }
+        out.removeIf(v -> v == null || v.isEmpty());
         return out.stream().sorted(java.util.Comparator.comparingInt(String::length).reversed()).toList();
     }
 

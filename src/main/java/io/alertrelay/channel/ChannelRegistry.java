@@ -220,7 +220,26 @@ public class ChannelRegistry {
             }
             out.put(param.name(), coerce(where, "config." + param.name(), param, v));
         }
+        checkPublicHeaders(where, kind, out);
         return out;
+    }
+
+    /** A misspelt public header would leave the header masked and the operator wondering why. */
+    @SuppressWarnings("unchecked")
+    private static void checkPublicHeaders(String where, KindSpec kind, Map<String, Object> config) {
+        List<String> names = (List<String>) config.getOrDefault(Channel.PUBLIC_HEADERS, List.of());
+        Set<String> headers = new HashSet<>();
+        for (Param p : kind.params()) {
+            if (p.type() == Param.Type.HEADERS && config.get(p.name()) instanceof Map<?, ?> m) {
+                m.keySet().forEach(k -> headers.add(k.toString().toLowerCase(Locale.ROOT)));
+            }
+        }
+        for (String name : names) {
+            if (!headers.contains(name.toLowerCase(Locale.ROOT))) {
+                throw fail(where, "config." + Channel.PUBLIC_HEADERS, "names \"" + name
+                        + "\", which is not one of the channel's headers");
+            }
+        }
     }
 
     private static Object coerce(String where, String field, Param p, Object v) {
@@ -286,7 +305,8 @@ public class ChannelRegistry {
                 }
                 return List.copyOf(items);
             }
-            case MAP: {
+            case MAP:
+            case HEADERS: {
                 if (!(v instanceof Map<?, ?> m)) {
                     throw fail(where, field, "must be a map of names to values");
                 }
@@ -324,10 +344,18 @@ public class ChannelRegistry {
     private static String url(String where, String field, String s, boolean secret) {
         try {
             URI uri = new URI(s.trim());
+            // camel-http refuses such a URL at every request (a 'connection' failure that would also open the
+            // channel's breaker), and the password would show wherever the URL does; never echoed
+            String authority = uri.getRawAuthority();
+            if (authority != null && authority.contains("@")) {
+                throw fail(where, field, "must not carry a user name or password (user:password@host); "
+                        + "give credentials in the kind's own fields or a secret header");
+            }
             if (uri.getScheme() == null || uri.getHost() == null
                     || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
                 // a secret URL (chat webhooks carry their token in it) is never echoed into logs or API answers
-                throw fail(where, field, "must be an absolute http(s) URL" + (secret ? "" : ", got \"" + s + "\""));
+                throw fail(where, field, "must be an absolute http(s) URL"
+                        + (secret ? "" : ", got \"" + Masking.url(s) + "\""));
             }
             return s.trim();
         } catch (java.net.URISyntaxException e) {

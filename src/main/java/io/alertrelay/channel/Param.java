@@ -10,7 +10,12 @@ import java.util.List;
 public record Param(String name, Type type, boolean required, Object defaultValue, boolean secret,
                     List<String> allowed, String description, Integer minLength, Integer maxLength) {
 
-    public enum Type { STRING, URL, EMAIL, LIST, EMAILS, MAP, BOOLEAN, INTEGER, ENUM }
+    /**
+     * HEADERS: a map of extra HTTP header names to values. Header values often carry tokens, so they are
+     * masked like secrets unless the channel lists the header in {@link Channel#PUBLIC_HEADERS}. URL
+     * values have their userinfo, query values and fragment masked wherever they are shown.
+     */
+    public enum Type { STRING, URL, EMAIL, LIST, EMAILS, MAP, HEADERS, BOOLEAN, INTEGER, ENUM }
 
     public Param(String name, Type type, boolean required, Object defaultValue, boolean secret,
                  List<String> allowed, String description) {

@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The Java side of the shared onException handler in routes/error-handling.yaml: the retry decision,
- * the Retry-After wait, and the failure fields written through camel-sql.
+ * the Retry-After wait, and the failure fields written through camel-sql. Failure messages quote the
+ * target's answer, which may echo alert text, so they are logged with control characters escaped.
  */
 @Component("deliveryFailures")
 public class DeliveryFailures implements Processor {
@@ -60,7 +61,8 @@ public class DeliveryFailures implements Processor {
     public void process(Exchange exchange) {
         Failure f = failure(exchange);
         LOG.warn("Delivery {} to channel '{}': attempt {} failed: {} {}", exchange.getProperty(Deliveries.DELIVERY_ID),
-                exchange.getProperty(Deliveries.CHANNEL_ID), exchange.getProperty(Deliveries.ATTEMPT), f.type(), f.message());
+                exchange.getProperty(Deliveries.CHANNEL_ID), exchange.getProperty(Deliveries.ATTEMPT), f.type(),
+                Limits.loggable(f.message()));
         flow.attemptFailed(exchange.getProperty(Deliveries.CHANNEL_ID, String.class), f, exchange.getException());
         metrics.attemptFailed(exchange, f.type());
         if (f.retryAfterMs() >= 0) {
@@ -88,7 +90,8 @@ public class DeliveryFailures implements Processor {
             // neither the channel's fault nor final: the row keeps its lease (or belongs to another
             // instance now) and is claimed again when the lease runs out
             exchange.setProperty("outcome", "untouched");
-            LOG.error("Delivery {} to channel '{}' interrupted, it stays pending: {}", id, channelId, f.message());
+            LOG.error("Delivery {} to channel '{}' interrupted, it stays pending: {}", id, channelId,
+                    Limits.loggable(f.message()));
             return;
         }
         if (f.retryable() && flow.isOpen(channelId)) {
@@ -97,13 +100,13 @@ public class DeliveryFailures implements Processor {
             exchange.setProperty("failedIncrement", 0);
             store.defer(id, Instant.now().plus(flow.openWait()));
             LOG.warn("Delivery {} to channel '{}' waits: the channel's circuit breaker is open after {}", id, channelId,
-                    f.message());
+                    Limits.loggable(f.message()));
             return;
         }
         exchange.setProperty("outcome", "dead");
         exchange.setProperty("failedIncrement", 1);
         LOG.warn("Delivery {} to channel '{}' failed for good after {} attempt(s): {} {}", id, channelId, attempts,
-                f.type(), f.message());
+                f.type(), Limits.loggable(f.message()));
     }
 
     private Failure failure(Exchange exchange) {

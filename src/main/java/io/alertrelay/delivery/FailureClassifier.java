@@ -1,6 +1,7 @@
 package io.alertrelay.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.alertrelay.channel.Masking;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -31,7 +32,8 @@ public class FailureClassifier {
     static final int MAX_TEXT = 2000;
     public static final String STORAGE_ERROR = "storage_error";
     public static final String LEASE_LOST = "lease_lost";
-    private static final Pattern URL = Pattern.compile("(https?|smtps?)://([^/\\s\"'?#]+)[^\\s\"']*");
+    /** A URL in a message: kept as scheme and host only (any user:password@ dropped with path and query). */
+    private static final Pattern URL = Pattern.compile("(https?|smtps?)://(?:[^/\\s\"'?#@]*@)?([^/\\s\"'?#@]+)[^\\s\"']*");
 
     public Failure classify(Throwable error, List<String> secrets) {
         return classify(error, secrets, null);
@@ -227,13 +229,7 @@ public class FailureClassifier {
     }
 
     static String mask(String text, List<String> secrets) {
-        String out = text;
-        for (String s : secrets) {
-            if (s != null && s.length() >= 4) {
-                out = out.replace(s, "********");
-            }
-        }
-        return out;
+        return Masking.text(text, secrets);
     }
 
     static String truncate(String s) {

@@ -1,6 +1,9 @@
 package io.alertrelay.delivery;
 
-/** Cutting text to a vendor's limit, visibly, without splitting a surrogate pair. */
+/**
+ * Cutting text to a vendor's limit, visibly, without splitting a surrogate pair; and making text safe to
+ * write to a log.
+ */
 public final class Limits {
 
     public static final String MARKER = "… [truncated]";
@@ -25,6 +28,38 @@ public final class Limits {
         }
         String line = text.replaceAll("[\\r\\n\\t]+", " ").strip();
         return cut(line, max);
+    }
+
+    /**
+     * The text with every control character escaped (\\n, \\r, \\t, else \\u001b style): C0, DEL, C1 and
+     * the Unicode line and paragraph separators. For anything an alert sender controls that goes to the
+     * log: a raw newline would let one alert forge log lines, an ANSI escape recolour or hide them.
+     */
+    public static String loggable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == '\u2028' || c == '\u2029';
+            if (!control) {
+                if (out != null) {
+                    out.append(c);
+                }
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> out.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     private static String safeSubstring(String s, int end) {

@@ -11,6 +11,7 @@ import io.alertrelay.channel.Param.Type;
 import io.alertrelay.channel.Param;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.Limits;
+import io.alertrelay.delivery.NonRetryableDeliveryException;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
 import io.alertrelay.delivery.VendorAnswer;
@@ -20,12 +21,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
  * Kind "discord": one embed through a Discord webhook. Discord's Markdown is close to CommonMark, so
  * the body goes in as written. Mentions are switched off ("allowed_mentions": {"parse": []}) so alert
- * text can never ping @everyone or a role.
+ * text can never ping @everyone or a role. Sent with {@code ?wait=true}: without it Discord answers 204
+ * before saving the message, and a message it then does not save is lost without an error.
  */
 @Component("discordPayload")
 public class DiscordPayload implements PayloadBuilder {
@@ -39,6 +42,9 @@ public class DiscordPayload implements PayloadBuilder {
     /** All text of all embeds of a message together. */
     static final int EMBED_TOTAL_MAX = 6000;
     static final int USERNAME_MAX = 80;
+
+    /** The failure type of a 2xx answer that does not confirm the message was kept. */
+    public static final String UNCONFIRMED = "unconfirmed";
 
     private static final KindSpec SPEC = new KindSpec("discord", "an embed through a Discord webhook", List.of(
             new Param("webhook-url", Type.URL, true, null, true, List.of(), "the webhook URL (a secret)"),
@@ -99,10 +105,50 @@ public class DiscordPayload implements PayloadBuilder {
             embed.put("timestamp", at.toString());
         }
         try {
-            return OutboundRequest.json("POST", c.string("webhook-url"), json.writeValueAsString(root));
+            return OutboundRequest.json("POST", waitForSave(c.string("webhook-url")), json.writeValueAsString(root));
         } catch (Exception e) {
             throw new IllegalStateException("cannot serialise Discord payload", e);
         }
+    }
+
+    /**
+     * The webhook URL with {@code wait=true}, its other parameters (thread_id) kept. A {@code wait} the
+     * operator gave is replaced: with wait=false an unsaved message would be a silent success again.
+     */
+    static String waitForSave(String webhookUrl) {
+        String url = webhookUrl;
+        int hash = url.indexOf('#');
+        if (hash >= 0) {
+            url = url.substring(0, hash);
+        }
+        int q = url.indexOf('?');
+        StringBuilder out = new StringBuilder(q < 0 ? url : url.substring(0, q)).append('?');
+        if (q >= 0) {
+            for (String param : url.substring(q + 1).split("&")) {
+                if (!param.isEmpty() && !param.equals("wait") && !param.startsWith("wait=")) {
+                    out.append(param).append('&');
+                }
+            }
+        }
+        return out.append("wait=true").toString();
+    }
+
+    /**
+     * Runs after send-http. With wait=true Discord answers 200 with the saved message (a JSON object with
+     * its "id"), and an error status for a message it does not save. Any other 2xx (a 204, an empty or
+     * non-JSON body) came from something that is not Discord's confirmation, such as a proxy that dropped
+     * the query: the message may never have been posted. Not retried, since it may have been.
+     */
+    public void checkResponse(Exchange exchange) {
+        String answer = exchange.getMessage().getBody(String.class);
+        VendorAnswer parsed = VendorAnswer.of(200, answer);
+        if (parsed.object() != null && parsed.object().hasNonNull("id")) {
+            return;
+        }
+        Object status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE);
+        String text = answer == null || answer.isBlank() ? "no body" : "\"" + Limits.oneLine(answer, 200) + "\"";
+        throw new NonRetryableDeliveryException(UNCONFIRMED, "Discord answered " + status + " with " + text
+                + " instead of the saved message (expected with ?wait=true); the message may not have been posted");
     }
 
     private static Map<String, String> fields(Alert a) {

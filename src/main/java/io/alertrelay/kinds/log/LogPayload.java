@@ -5,13 +5,18 @@ import io.alertrelay.channel.Param;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.PayloadBuilder;
 import io.alertrelay.delivery.Deliveries;
+import io.alertrelay.delivery.Limits;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Kind "log": writes the rendered message to the relay's log; the default config uses it. */
+/**
+ * Kind "log": writes the rendered message to the relay's log; the default config uses it. One delivery
+ * is one log line: the title and body are alert text, so their line breaks and other control
+ * characters are written escaped (a multi-line message shows as "…\\n…").
+ */
 @Component("logPayload")
 public class LogPayload implements PayloadBuilder {
 
@@ -32,7 +37,7 @@ public class LogPayload implements PayloadBuilder {
 
     /** Used by the log route: the built text, at the channel's level. */
     public void write(Exchange exchange) {
-        String text = exchange.getMessage().getBody(String.class);
+        String text = Limits.loggable(exchange.getMessage().getBody(String.class));
         DeliveryContext d = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
         String level = d == null ? "INFO" : d.channel().string("level");
         switch (level) {

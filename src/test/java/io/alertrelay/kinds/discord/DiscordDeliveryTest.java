@@ -8,6 +8,7 @@ import static io.alertrelay.kinds.slack.ChatFixtures.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.alertrelay.delivery.Limits;
@@ -30,6 +31,19 @@ class DiscordDeliveryTest extends RelayTestSupport {
     @BeforeEach
     void reset() {
         WIREMOCK.resetAll();
+    }
+
+    /**
+     * What Discord answers a webhook execution with ?wait=true: 200 and the saved message
+     * (https://discord.com/developers/docs/resources/webhook#execute-webhook, message object).
+     */
+    static ResponseDefinitionBuilder saved() {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"id\":\"1249337829812711445\",\"type\":0,\"content\":\"\",\"channel_id\":\"1090318394712031262\","
+                        + "\"author\":{\"id\":\"123456\",\"username\":\"Alert Relay\",\"bot\":true},\"embeds\":[],"
+                        + "\"mentions\":[],\"mention_roles\":[],\"attachments\":[],\"pinned\":false,\"mention_everyone\":false,"
+                        + "\"tts\":false,\"timestamp\":\"2024-05-01T10:05:01.123000+00:00\",\"edited_timestamp\":null,"
+                        + "\"flags\":0,\"components\":[],\"webhook_id\":\"123456\"}");
     }
 
     private long failedCount(String channel) {
@@ -57,7 +71,7 @@ class DiscordDeliveryTest extends RelayTestSupport {
 
     @Test
     void embedWithColourFieldsTimestampAndNoMentions() {
-        WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(204)));
+        WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(saved()));
 
         String id = accept(alert("title", "Queue backlog", "severity", "high", "project", "shop", "source", "bugsink",
                 "url", "https://tracker.example/issues/5", "lastSeen", "2024-05-01T10:05:00Z", "eventCount", 7,
@@ -69,6 +83,7 @@ class DiscordDeliveryTest extends RelayTestSupport {
         List<LoggedRequest> requests = requests();
         assertThat(requests).hasSize(1);
         assertThat(requests.get(0).getHeader("Content-Type")).startsWith("application/json");
+        assertThat(requests.get(0).queryParameter("wait").values()).containsExactly("true");
         JsonNode root = parse(requests.get(0).getBodyAsString());
 
         assertThat(root.path("username").asText()).isEqualTo("Alert Relay");
@@ -94,14 +109,14 @@ class DiscordDeliveryTest extends RelayTestSupport {
     }
 
     @Test
-    void rateLimitIsRetriedAfterRetryAfterThen204IsSuccess() {
+    void rateLimitIsRetriedAfterRetryAfterThenTheSavedMessageIsSuccess() {
         WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).inScenario("limited").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1")
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"message\":\"You are being rate limited.\",\"retry_after\":1.0,\"global\":false}"))
                 .willSetStateTo("open"));
         WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).inScenario("limited").whenScenarioStateIs("open")
-                .willReturn(aResponse().withStatus(204)));
+                .willReturn(saved()));
 
         String id = accept(alert("title", "Discord is busy", "labels", Map.of("route", "discord")));
 
@@ -114,6 +129,45 @@ class DiscordDeliveryTest extends RelayTestSupport {
         assertThat(waited).isGreaterThanOrEqualTo(900);
         // a success clears the failure fields a moment after the delivery row turns sent
         await("failure fields of discord-ops cleared", () -> channelStatus("discord-ops").get("last_failure_error_type") == null);
+    }
+
+    @Test
+    void threadIdIsKeptAndWaitIsAlwaysTrue() {
+        String path = "/discord/api/webhooks/654321/dc-thread-0f1e2d3c4b5a";
+        WIREMOCK.stubFor(post(urlPathEqualTo(path)).willReturn(saved()));
+
+        String id = accept(alert("title", "Into the thread", "labels", Map.of("route", "discord-thread")));
+
+        assertThat(awaitDelivery(id, "discord-thread").get("status")).isEqualTo("sent");
+        LoggedRequest r = WIREMOCK.findAll(postRequestedFor(urlPathEqualTo(path))).get(0);
+        assertThat(r.queryParameter("thread_id").values()).containsExactly("987654");
+        assertThat(r.queryParameter("wait").values()).containsExactly("true");
+    }
+
+    @Test
+    void anAnswerWithoutTheSavedMessageIsAFailureNotASilentSuccess() {
+        // a 204 is what Discord answers without wait=true, before it has saved anything
+        WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(204)));
+
+        long failedBefore = failedCount("discord-ops");
+        String id = accept(alert("title", "Maybe never posted", "labels", Map.of("route", "discord")));
+
+        Map<String, Object> delivery = awaitDelivery(id, "discord-ops");
+        assertThat(delivery.get("status")).isEqualTo("dead");
+        // it may have been posted after all: not sent twice
+        assertThat(delivery.get("attempts")).isEqualTo(1);
+        assertThat(requests()).hasSize(1);
+        Map<String, Object> status = awaitFailureRecorded("discord-ops", failedBefore);
+        assertThat(status.get("last_failure_error_type")).isEqualTo("unconfirmed");
+        assertThat((String) status.get("last_failure_error_message"))
+                .contains("Discord answered 204 with no body instead of the saved message").doesNotContain(TOKEN);
+
+        // a 200 that is not a message (a proxy's page) is no confirmation either
+        WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(200).withBody("OK")));
+        String second = accept(alert("title", "Proxy said OK", "labels", Map.of("route", "discord")));
+        assertThat(awaitDelivery(second, "discord-ops").get("status")).isEqualTo("dead");
+        await("failure of the second", () -> String.valueOf(channelStatus("discord-ops").get("last_failure_error_message"))
+                .contains("Discord answered 200 with \"OK\""));
     }
 
     @Test
@@ -160,7 +214,7 @@ class DiscordDeliveryTest extends RelayTestSupport {
 
     @Test
     void hostileMegabyteMessageStaysWithinEmbedLimits() {
-        WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(aResponse().withStatus(204)));
+        WIREMOCK.stubFor(post(urlPathEqualTo(PATH)).willReturn(saved()));
         String title = "\"Quoted\" <b>title</b> 🚨 & \u0001 " + "x".repeat(900);
 
         String id = accept(alert("title", title, "project", "p".repeat(255), "source", "s".repeat(255),
@@ -189,7 +243,8 @@ class DiscordDeliveryTest extends RelayTestSupport {
         assertThat(r.body()).doesNotContain(TOKEN).doesNotContain("/discord/api/webhooks");
         JsonNode request = parse(r.body()).path("request");
         assertThat(request.path("method").asText()).isEqualTo("POST");
-        assertThat(request.path("url").asText()).isEqualTo("********");
+        // the token stays hidden; the parameter the relay adds is shown
+        assertThat(request.path("url").asText()).isEqualTo("********?wait=true");
         JsonNode embed = request.path("body").path("embeds").get(0);
         assertThat(embed.path("title").asText()).isEqualTo("[INFO] Preview me");
         assertThat(embed.path("color").asInt()).isEqualTo(0x9E9E9E);
