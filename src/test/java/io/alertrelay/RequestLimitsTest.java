@@ -187,6 +187,21 @@ class RequestLimitsTest extends RelayTestSupport {
     }
 
     @Test
+    void deeplyNestedDetailsGetTheSameClearRefusalFromIngestAndPreview() {
+        long before = alertCount();
+        String deep = "{\"title\":\"deep\",\"details\":" + "{\"a\":".repeat(997) + "1" + "}".repeat(997) + "}";
+        for (String path : new String[] {"/alerts", "/channels/hook-flaky/preview"}) {
+            JsonNode refused = answer(postRaw(path, "application/json", deep), 400);
+            assertThat(refused.path("errors").get(0).path("field").asText()).as(path).isEqualTo("details");
+            assertThat(refused.path("message").asText()).contains("64 levels");
+        }
+        assertThat(alertCount()).isEqualTo(before);
+        String fine = "{\"title\":\"deep enough\",\"details\":" + "{\"a\":".repeat(64) + "1" + "}".repeat(64) + "}";
+        assertThat(postRaw("/channels/hook-flaky/preview", "application/json", fine).statusCode()).isEqualTo(200);
+        assertThat(postRaw("/alerts", "application/json", fine).statusCode()).isEqualTo(202);
+    }
+
+    @Test
     void previewBodiesHaveTheIngestLimitDeclaredOrChunked() {
         byte[] huge = ("{\"title\":\"t\",\"message\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
         JsonNode declared = answer(post("/channels/hook-flaky/preview", Map.of("Content-Type", "application/json"), huge), 413);

@@ -37,6 +37,7 @@ public class AlertParser {
     static final int MAX_URL = 2048;
     static final int MAX_LABELS = 64;
     static final int MAX_LABEL_VALUE = 1024;
+    static final int MAX_DETAILS_DEPTH = 64;
 
     private final ObjectMapper json;
 
@@ -45,6 +46,22 @@ public class AlertParser {
     }
 
     /** Parses raw bytes; malformed JSON is reported with its line and column. */
+    /** How deep a JSON value nests (a scalar is 0), without recursion: input decides the depth. */
+    static int depth(JsonNode root) {
+        int max = 0;
+        java.util.ArrayDeque<Map.Entry<JsonNode, Integer>> todo = new java.util.ArrayDeque<>();
+        todo.push(Map.entry(root, 0));
+        while (!todo.isEmpty()) {
+            Map.Entry<JsonNode, Integer> next = todo.pop();
+            if (next.getKey().isContainerNode()) {
+                int d = next.getValue() + 1;
+                max = Math.max(max, d);
+                next.getKey().forEach(child -> todo.push(Map.entry(child, d)));
+            }
+        }
+        return max;
+    }
+
     public JsonNode readTree(byte[] body) {
         if (body == null || body.length == 0) {
             throw InvalidAlertException.of(List.of(new FieldError("$", "request body is empty; send a JSON alert")));
@@ -149,6 +166,11 @@ public class AlertParser {
         Long eventCount = f.count("eventCount");
         Map<String, String> labels = f.labels("labels");
         JsonNode details = f.object("details");
+        if (details != null && depth(details) > MAX_DETAILS_DEPTH) {
+            // every kind nests details a few levels deeper in its own payload, and JSON writers stop at
+            // 1000: a limit well below that keeps delivery, preview and the API answering alike
+            f.error("details", "must be nested at most " + MAX_DETAILS_DEPTH + " levels deep");
+        }
         f.throwIfAny();
 
         if (fingerprint == null || fingerprint.isBlank()) {

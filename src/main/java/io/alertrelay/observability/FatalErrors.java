@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -39,7 +40,7 @@ public class FatalErrors extends OncePerRequestFilter {
 
     public FatalErrors(ApplicationEventPublisher events, CamelContext camel) {
         this.events = events;
-        camel.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+        EventNotifierSupport notifier = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 // a handled failure (the delivery retry, ingest's answer) keeps its error in EXCEPTION_CAUGHT
@@ -62,7 +63,10 @@ public class FatalErrors extends OncePerRequestFilter {
                 setIgnoreExchangeRedeliveryEvents(true);
                 setIgnoreStepEvents(true);
             }
-        });
+        };
+        camel.getManagementStrategy().addEventNotifier(notifier);
+        // started here: a notifier that is not started is skipped, whenever the context starts
+        ServiceHelper.startService(notifier);
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
             check(error);
