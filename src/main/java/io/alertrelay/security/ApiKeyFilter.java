@@ -2,14 +2,12 @@ package io.alertrelay.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alertrelay.web.HidingHeaders;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
@@ -149,30 +147,15 @@ public class ApiKeyFilter extends OncePerRequestFilter {
      * exchange, where a trace, a log step or an error report could print them; what it never gets it
      * cannot leak.
      */
-    static final class WithoutKeyHeaders extends HttpServletRequestWrapper {
+    static final class WithoutKeyHeaders extends HidingHeaders {
 
         WithoutKeyHeaders(HttpServletRequest request) {
             super(request);
         }
 
-        private static boolean hidden(String name) {
+        @Override
+        protected boolean hidden(String name) {
             return AUTHORIZATION.equalsIgnoreCase(name) || API_KEY_HEADER.equalsIgnoreCase(name);
-        }
-
-        @Override
-        public String getHeader(String name) {
-            return hidden(name) ? null : super.getHeader(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaderNames() {
-            return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
-                    .filter(n -> !hidden(n)).toList());
         }
     }
 }
