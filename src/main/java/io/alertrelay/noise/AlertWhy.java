@@ -44,28 +44,39 @@ public class AlertWhy {
                        String ref, Instant createdAt, Instant updatedAt, Instant sentAt, Instant leaseUntil,
                        String claimedBy) {}
 
-    /** The route step: the alert id is the last segment of the path. */
+    /**
+     * The route step for every request below /alerts that no ingest route takes: GET /alerts/{id} is the
+     * answer; GET on an ingest path is 405 and anything else 404, in the API's JSON error shape.
+     */
     public void answer(Exchange exchange) throws IOException {
-        String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
-        String path = uri == null ? "" : uri;
-        int at = path.toLowerCase(java.util.Locale.ROOT).indexOf("/alerts/");
-        String id = at < 0 ? "" : path.substring(at + "/alerts/".length());
-        if (id.endsWith("/")) {
-            id = id.substring(0, id.length() - 1);
-        }
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, "", String.class);
+        String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, "", String.class);
+        int at = uri.toLowerCase(java.util.Locale.ROOT).indexOf("/alerts");
+        String id = at < 0 ? "" : uri.substring(at + "/alerts".length());
+        id = id.replaceAll("^/+|/+$", "");
         exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        Optional<ObjectNode> why = id.isEmpty() || id.contains("/") ? Optional.empty() : explain(id);
-        if (why.isEmpty()) {
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-            ObjectNode body = json.createObjectNode().put("error", "not_found")
-                    .put("message", id.isEmpty() ? "GET /alerts/{id} needs an alert id" : "no alert with id '" + id + "'");
-            body.putArray("errors");
-            exchange.getMessage().setBody(json.writeValueAsString(body));
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (read && (id.isEmpty() || id.equalsIgnoreCase("alertmanager"))) {
+            exchange.getMessage().setHeader("Allow", "POST");
+            error(exchange, 405, "method_not_allowed", method + " is not supported here; alerts are POSTed");
             return;
         }
+        Optional<ObjectNode> why = !read || id.contains("/") ? Optional.empty() : explain(id);
+        if (why.isEmpty()) {
+            error(exchange, 404, "not_found", read ? "no alert with id '" + id + "'" : "no such resource");
+            return;
+        }
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setBody(json.writeValueAsString(why.get()));
+    }
+
+    private void error(Exchange exchange, int status, String code, String message) throws IOException {
+        ObjectNode body = json.createObjectNode().put("error", code).put("message", message);
+        body.putArray("errors");
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setBody(json.writeValueAsString(body));
     }
 
     public Optional<ObjectNode> explain(String alertId) throws IOException {
