@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -47,7 +46,7 @@ public class Inhibitions {
     private volatile List<Source> sources = List.of();
     private volatile long loadedAtNanos;
 
-    public Inhibitions(JdbcTemplate jdbc, ObjectMapper json, RelayProperties props, DataSource dataSource) {
+    public Inhibitions(JdbcTemplate jdbc, ObjectMapper json, RelayProperties props) {
         this.jdbc = jdbc;
         this.json = json;
         this.expiry = props.getNoise().getInhibitSourceExpiry();
@@ -74,8 +73,8 @@ public class Inhibitions {
 
     /**
      * In the ingest transaction: a firing (or acknowledged) alert that matches a rule's source becomes its
-     * fingerprint's source; a resolved one ends it. Applied to this instance's copy once committed is not
-     * needed for correctness, so it is applied at once (a rolled-back source is dropped at the next reload).
+     * fingerprint's source; a resolved one ends it. This instance's copy changes at once; should the
+     * transaction roll back, the next reload puts the copy right again.
      */
     public void record(Alert alert, Map<String, String> attributes, Instant now) {
         if (rules.isEmpty()) {
