@@ -82,9 +82,8 @@ public class NoiseControl {
     }
 
     /**
-     * At ingest, inside the store transaction: records the alert as an inhibit source when it is one, then
-     * decides each of its deliveries. Test alerts (reason test) always go out: a channel test checks the
-     * integration, not the noise rules.
+     * At ingest, inside the store transaction: records the alert as an inhibit source when it is one, and
+     * returns what matchers see of it, for {@link #atIngest} to decide each of its deliveries.
      */
     public Map<String, String> observe(Alert alert, Instant now) {
         Map<String, String> attributes = Matcher.attributes(alert);
@@ -100,6 +99,7 @@ public class NoiseControl {
         return v;
     }
 
+    /** Test alerts (reason test) always go out: a channel test checks the integration, not the noise rules. */
     Verdict decide(Channel channel, Alert alert, Map<String, String> attributes, Instant now, long deliveryId) {
         if ("test".equals(alert.reason())) {
             return Verdict.SEND;
