@@ -94,9 +94,11 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             return Optional.empty();
         }
         if (under(path, "/alerts")) {
-            return Optional.of(Scope.ALERTS_WRITE);
+            // GET /alerts/{id} is the "why" view: reading, like the delivery history
+            return Optional.of(method.equals("GET") || method.equals("HEAD") ? Scope.CHANNELS_READ : Scope.ALERTS_WRITE);
         }
-        if (under(path, "/channels") || under(path, "/deliveries")) {
+        // silences: anyone who may read may list them; creating and expiring one is admin's
+        if (under(path, "/channels") || under(path, "/deliveries") || under(path, "/silences")) {
             boolean read = method.equals("GET") || method.equals("HEAD")
                     || (method.equals("POST") && PREVIEW.matcher(path).matches());
             return Optional.of(read ? Scope.CHANNELS_READ : Scope.ADMIN);
