@@ -28,7 +28,9 @@ public class AdminController {
             ConfigReloader.Outcome o = reloader.reload();
             return new ReloadResult(o.channels(), o.added(), o.removed());
         } catch (InvalidChannelConfigException e) {
-            throw new ApiErrors.BadRequest("invalid_config", "alert-relay.channels", e.getMessage());
+            throw new ApiErrors.BadRequest("invalid_config",
+                    e instanceof io.alertrelay.kind.InvalidKindException ? "alert-relay.kinds-dir" : "alert-relay.channels",
+                    e.getMessage());
         }
     }
 }
