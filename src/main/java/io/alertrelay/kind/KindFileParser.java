@@ -59,6 +59,10 @@ final class KindFileParser {
             Object parsed;
             try {
                 parsed = new Yaml(new SafeConstructor(new LoaderOptions())).load(doc);
+            } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+                int line = e.getProblemMark() == null ? -1 : e.getProblemMark().getLine() + 1 + lineOffset(docs, i);
+                throw new InvalidKindException(file, null, "is not valid YAML" + (line > 0 ? " at line " + line : "") + ": "
+                        + oneLine(e.getProblem()));
             } catch (YAMLException e) {
                 throw new InvalidKindException(file, null, "is not valid YAML: " + oneLine(e.getMessage()));
             }
@@ -86,6 +90,15 @@ final class KindFileParser {
             return new KindFile(name, location, null, Map.of(), routes.toString());
         }
         return declared(name, file, declaration, routes.toString(), siblings);
+    }
+
+    /** Lines before document i (a document after --- starts on the separator line). */
+    private static int lineOffset(String[] docs, int i) {
+        int n = 0;
+        for (int d = 0; d < i; d++) {
+            n += lines(docs[d]);
+        }
+        return n;
     }
 
     private static int lines(String doc) {

@@ -49,6 +49,7 @@ public class KindRequests {
         exchange.setVariable("severity", a.severity());
         exchange.setVariable("fingerprint", a.fingerprint());
         exchange.setVariable("reason", a.reason());
+        exchange.setVariable("config", ctx.channel().config());
         exchange.setProperty(VARIABLES, KindVariables.of(ctx, exchange.getVariables()));
     }
 
@@ -60,7 +61,22 @@ public class KindRequests {
             vars = exchange.getProperty(VARIABLES, Map.class);
         }
         String kind = exchange.getProperty(Deliveries.KIND, String.class);
-        return catalog.request(kind, name).render(vars, json);
+        // vars: this exchange's own Camel variables (a split's part has its own, e.g. the job it triggers)
+        Map<String, Object> model = new java.util.HashMap<>(vars);
+        model.put("vars", exchange.getVariables());
+        return catalog.request(kind, name).render(model, json);
+    }
+
+    /**
+     * For a vendor that answers 2xx to a request it did not take: fails the attempt for good, with the
+     * vendor's error text read by the kind's spec.errors.message.
+     */
+    public void refused(Exchange exchange, String what) {
+        String answer = exchange.getMessage().getBody(String.class);
+        DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
+        String detail = answer == null ? null
+                : ctx.channel().spec().facts().errors().describeError(io.alertrelay.delivery.VendorAnswer.of(200, answer));
+        throw new io.alertrelay.delivery.NonRetryableDeliveryException("client_error", detail == null ? what : what + ": " + detail);
     }
 
     /**

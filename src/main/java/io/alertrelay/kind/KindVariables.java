@@ -50,6 +50,10 @@ public final class KindVariables {
             a.labels().forEach((k, v) -> pairs.add(k + "=" + v));
         }
         alert.put("labelPairs", pairs);
+        alert.put("labelTags", pairs.stream().map(p -> p.replaceFirst("=", ":")).toList());
+        alert.put("epochSeconds", a.occurredAt() == null ? null : a.occurredAt().getEpochSecond());
+        // for {$each: alert.links}: a button or link only when the alert has a URL
+        alert.put("links", a.url() == null ? List.of() : List.of(a.url()));
         String markdown = delivery.body();
         Map<String, Object> m = new HashMap<>(functions());
         m.put("alert", alert);

@@ -34,7 +34,9 @@ final class RequestTemplate {
     private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type");
 
     /** A compiled piece of the tree. */
-    private sealed interface Node permits Const, Text, Whole, Obj, Arr {}
+    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each {}
+    /** {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable. */
+    private record Each(String path, Node as) implements Node {}
     private record Const(Object value) implements Node {}
     private record Text(Template template) implements Node {}
     /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
@@ -102,6 +104,12 @@ final class RequestTemplate {
     }
 
     private static Node node(String file, String field, Object raw) {
+        if (raw instanceof Map<?, ?> m && m.containsKey("$each")) {
+            if (m.get("as") == null || m.size() != 2) {
+                throw new InvalidKindException(file, field, "with $each needs exactly $each (a list variable) and as (the item's shape)");
+            }
+            return new Each(String.valueOf(m.get("$each")), node(file, field + ".as", m.get("as")));
+        }
         if (raw instanceof Map<?, ?> m) {
             Map<String, Node> out = new LinkedHashMap<>();
             m.forEach((k, v) -> out.put(String.valueOf(k), node(file, field + "." + k, v)));
@@ -208,6 +216,20 @@ final class RequestTemplate {
         if (n instanceof Whole w) {
             return convert(lookup(model, w.path()), w.as());
         }
+        if (n instanceof Each e) {
+            List<Object> out = new ArrayList<>();
+            if (lookup(model, e.path()) instanceof List<?> items) {
+                for (Object item : items) {
+                    Map<String, Object> scope = new java.util.HashMap<>(model);
+                    scope.put("item", item);
+                    Object value = render(e.as(), scope);
+                    if (!isEmpty(value)) {
+                        out.add(value);
+                    }
+                }
+            }
+            return out;
+        }
         if (n instanceof Obj o) {
             Map<String, Object> out = new LinkedHashMap<>();
             o.members().forEach((k, v) -> {
@@ -221,7 +243,7 @@ final class RequestTemplate {
         List<Object> out = new ArrayList<>();
         for (Node item : ((Arr) n).items()) {
             Object value = render(item, model);
-            if (item instanceof Whole && value instanceof List<?> l) {
+            if ((item instanceof Whole || item instanceof Each) && value instanceof List<?> l) {
                 // a list variable inside a list is spliced in: [ "{{config.tags}}", "alert" ]
                 l.stream().filter(x -> !isEmpty(x)).forEach(out::add);
             } else if (!isEmpty(value)) {
