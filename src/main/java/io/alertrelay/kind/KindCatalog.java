@@ -184,7 +184,9 @@ public class KindCatalog implements KindSource, CamelContextConfiguration {
             var resolver = new PathMatchingResourcePatternResolver(KindCatalog.class.getClassLoader());
             for (var r : resolver.getResources(packaged)) {
                 String name = baseName(r.getFilename());
-                String location = "classpath:routes/kinds/" + r.getFilename();
+                // the packaged files are named as operators know them; a file: pattern by its path
+                String location = packaged.startsWith("classpath") ? "classpath:routes/kinds/" + r.getFilename()
+                        : r.getURL().toString();
                 try (InputStream in = r.getInputStream()) {
                     add(out, KindFileParser.parse(name, location, new String(in.readAllBytes(), StandardCharsets.UTF_8),
                             sibling -> classpathSibling(r, sibling)));
