@@ -65,13 +65,6 @@ public class KindCatalog implements KindSource, CamelContextConfiguration {
         return dir == null ? null : dir.toAbsolutePath();
     }
 
-    /** Kind files as read now; throws {@link InvalidKindException} for the first broken one. */
-    public Map<String, KindSpec> readSpecs(Map<String, KindFile> read) {
-        Map<String, KindSpec> out = new LinkedHashMap<>();
-        read.values().stream().filter(f -> f.spec() != null).forEach(f -> out.put(f.name(), f.spec()));
-        return out;
-    }
-
     /** Reads every kind file again, without changing anything; for POST /admin/reload. */
     public Prepared prepare(CamelContext camel) {
         Map<String, KindFile> next = read();
