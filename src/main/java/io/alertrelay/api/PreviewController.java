@@ -8,6 +8,7 @@ import io.alertrelay.alert.AlertParser;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.delivery.DeliveryContext;
+import io.alertrelay.delivery.NonRetryableDeliveryException;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
 import io.alertrelay.kind.KindRequests;
@@ -57,8 +58,13 @@ public class PreviewController {
         Alert alert = parser.parseAlerts(root, 1).get(0).withId("preview", Instant.now());
         PayloadBuilder builder = builders.get(channel.kind());
         // a kind built by its kind file alone: its own route renders the request, stopped before the wire
-        Object built = builder != null ? builder.build(new DeliveryContext(0, channel, alert))
-                : kindRequests.preview(channel, alert);
+        Object built;
+        try {
+            built = builder != null ? builder.build(new DeliveryContext(0, channel, alert)) : kindRequests.preview(channel, alert);
+        } catch (NonRetryableDeliveryException e) {
+            // the channel's config cannot make a request (a delivery would fail the same way): not a server error
+            throw new ApiErrors.Conflict("channel '" + id + "' cannot build its request: " + e.getMessage());
+        }
 
         ObjectNode out = json.createObjectNode();
         out.put("channel", channel.id());

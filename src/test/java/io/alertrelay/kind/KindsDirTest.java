@@ -232,6 +232,25 @@ class KindsDirTest extends RelayTestSupport {
         assertThat(parse(reload().body()).path("message").asText())
                 .isEqualTo("channel 'macaw-ops': config.api-key is required for kind macaw");
 
+        // a request the channel's config cannot make: the preview says why, as a delivery would fail
+        Files.writeString(KINDS.resolve("macaw.yaml"), PARROT.replace("parrot", "macaw")
+                .replace("loudness: \"{{config.loudness}}\"", "loudness: \"{{config.loudness | number}}\""));
+        Files.writeString(ROOT.resolve("application.yaml"), CHANNELS + """
+                    - id: macaw-ops
+                      kind: macaw
+                      match: {labels: {route: macaw}}
+                      config:
+                        url: http://localhost:${wiremock.port}/macaw
+                        api-key: mk-1234567890abcdef
+                """);
+        assertThat(reload().statusCode()).isEqualTo(200);
+        HttpResponse<String> preview = postJson("/channels/macaw-ops/preview", Map.of("title", "P"));
+        assertThat(preview.statusCode()).isEqualTo(409);
+        assertThat(parse(preview.body()).path("message").asText())
+                .isEqualTo("channel 'macaw-ops' cannot build its request: \"loud\" is not a number");
+        Files.writeString(KINDS.resolve("macaw.yaml"), PARROT.replace("parrot", "macaw"));
+        assertThat(reload().statusCode()).isEqualTo(200);
+
         // through every refusal the running kinds kept working
         String still = accept(Map.of("title", "Still here", "labels", Map.of("route", "macaw")));
         assertThat(awaitDelivery(still, "macaw-ops").get("status")).isEqualTo("sent");
