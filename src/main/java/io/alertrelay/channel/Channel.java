@@ -37,10 +37,22 @@ public final class Channel {
      * every repeat is sent).
      */
     public record Noise(boolean silenceable, List<String> muteTimeIntervals, List<String> activeTimeIntervals,
-                        boolean holdWhenMuted, java.time.Duration repeatInterval) {
+                        boolean holdWhenMuted, java.time.Duration repeatInterval, Grouping grouping) {
 
         public static final Noise NONE = new Noise(true, List.of(), List.of(), false, null);
+
+        public Noise(boolean silenceable, List<String> muteTimeIntervals, List<String> activeTimeIntervals,
+                     boolean holdWhenMuted, java.time.Duration repeatInterval) {
+            this(silenceable, muteTimeIntervals, activeTimeIntervals, holdWhenMuted, repeatInterval, null);
+        }
     }
+
+    /**
+     * Alertmanager's grouping of a channel: alerts with the same values of {@code by} (labels or fields) go
+     * out as one digest, the first {@code groupWait} after the group's first alert, later ones at least
+     * {@code groupInterval} apart.
+     */
+    public record Grouping(List<String> by, java.time.Duration groupWait, java.time.Duration groupInterval) {}
 
     Channel(String id, KindSpec kind, boolean enabled, Severity minSeverity, Set<String> types, Set<String> reasons,
             Set<String> statuses, Set<String> projects, Map<String, String> labels, RateLimit rateLimit,
@@ -74,6 +86,11 @@ public final class Channel {
     public boolean enabled() { return enabled; }
     public RateLimit rateLimit() { return rateLimit; }
     public Noise noise() { return noise; }
+
+    /** The channel's grouping when it has one and its kind can show a digest (kind file: can-digest); else null. */
+    public Grouping grouping() {
+        return noise.grouping() != null && kind.facts().canDigest() ? noise.grouping() : null;
+    }
 
     /** The validated config, secrets included: for building requests, never for showing. */
     public Map<String, Object> config() { return java.util.Collections.unmodifiableMap(config); }

@@ -20,6 +20,9 @@ public class ChannelProperties {
     private List<String> activeTimeIntervals = new ArrayList<>();
     private String whenMuted;
     private String repeatInterval;
+    private List<String> groupBy = new ArrayList<>();
+    private String groupWait;
+    private String groupInterval;
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
@@ -45,6 +48,12 @@ public class ChannelProperties {
     public void setWhenMuted(String whenMuted) { this.whenMuted = whenMuted; }
     public String getRepeatInterval() { return repeatInterval; }
     public void setRepeatInterval(String repeatInterval) { this.repeatInterval = repeatInterval; }
+    public List<String> getGroupBy() { return groupBy; }
+    public void setGroupBy(List<String> groupBy) { this.groupBy = groupBy; }
+    public String getGroupWait() { return groupWait; }
+    public void setGroupWait(String groupWait) { this.groupWait = groupWait; }
+    public String getGroupInterval() { return groupInterval; }
+    public void setGroupInterval(String groupInterval) { this.groupInterval = groupInterval; }
 
     public static class Match {
         private String minSeverity;

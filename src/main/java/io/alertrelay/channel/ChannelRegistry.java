@@ -48,7 +48,7 @@ public class ChannelRegistry {
     private volatile Map<String, Channel> channels;
 
     /** Names of alert-relay.time-intervals, which channels' mute and active intervals refer to. */
-    private final Set<String> timeIntervals = new java.util.HashSet<>();
+    private volatile Set<String> timeIntervals;
 
     public ChannelRegistry(RelayProperties props, List<PayloadBuilder> builders) {
         this(props, builders, List.of());
@@ -57,7 +57,7 @@ public class ChannelRegistry {
     @org.springframework.beans.factory.annotation.Autowired
     public ChannelRegistry(RelayProperties props, List<PayloadBuilder> builders, List<KindSource> sources) {
         builders.forEach(b -> javaKinds.put(b.spec().name(), b.spec()));
-        props.getTimeIntervals().forEach(t -> timeIntervals.add(t.getName()));
+        this.timeIntervals = intervalNames(props);
         this.kinds = merge(sources.stream().flatMap(s -> s.kinds().stream()).toList());
         this.channels = validate(props.getChannels());
     }
@@ -105,17 +105,36 @@ public class ChannelRegistry {
         replace(validated);
     }
 
+    /** A reload: new kinds, the time interval names the channels were validated against, and the channels. */
+    public synchronized void replace(Map<String, KindSpec> newKinds, Set<String> intervals, Map<String, Channel> validated) {
+        this.timeIntervals = Set.copyOf(intervals);
+        replace(newKinds, validated);
+    }
+
     public Map<String, Channel> validate(List<ChannelProperties> declared) {
         return validate(declared, kinds);
     }
 
     public Map<String, Channel> validate(List<ChannelProperties> declared, Map<String, KindSpec> kinds) {
+        return validate(declared, kinds, timeIntervals);
+    }
+
+    /** The names of alert-relay.time-intervals, which channels may refer to. */
+    public static Set<String> intervalNames(RelayProperties props) {
+        Set<String> names = new java.util.HashSet<>();
+        props.getTimeIntervals().forEach(t -> names.add(t.getName()));
+        return Set.copyOf(names);
+    }
+
+    /** Validates channels against the given kinds and time interval names (a reload checks both as they will be). */
+    public Map<String, Channel> validate(List<ChannelProperties> declared, Map<String, KindSpec> kinds,
+                                         Set<String> intervals) {
         Map<String, Channel> out = new LinkedHashMap<>();
         for (int i = 0; i < declared.size(); i++) {
             ChannelProperties p = declared.get(i);
             String where = p.getId() == null || p.getId().isBlank()
                     ? "alert-relay.channels[" + i + "]" : "channel '" + p.getId() + "'";
-            Channel c = build(p, where, kinds);
+            Channel c = build(p, where, kinds, intervals);
             if (out.containsKey(c.id())) {
                 throw new InvalidChannelConfigException(where + ": id is used by another channel; ids must be unique");
             }
@@ -124,7 +143,7 @@ public class ChannelRegistry {
         return out;
     }
 
-    private Channel build(ChannelProperties p, String where, Map<String, KindSpec> kinds) {
+    private Channel build(ChannelProperties p, String where, Map<String, KindSpec> kinds, Set<String> intervals) {
         if (p.getId() == null || p.getId().isBlank()) {
             throw fail(where, "id", "is required");
         }
@@ -179,12 +198,12 @@ public class ChannelRegistry {
         Template body = compile(where, bodyField, bodySource);
         return new Channel(p.getId(), kind, p.isEnabled(), min, new HashSet<>(nonNull(m.getTypes())), reasons,
                 statuses, new HashSet<>(nonNull(m.getProjects())),
-                m.getLabels() == null ? Map.of() : Map.copyOf(m.getLabels()), rate, title, body, config, noise(p, where));
+                m.getLabels() == null ? Map.of() : Map.copyOf(m.getLabels()), rate, title, body, config, noise(p, where, intervals));
     }
 
-    private Channel.Noise noise(ChannelProperties p, String where) {
-        List<String> mute = intervalNames(where, "mute-time-intervals", p.getMuteTimeIntervals());
-        List<String> active = intervalNames(where, "active-time-intervals", p.getActiveTimeIntervals());
+    private Channel.Noise noise(ChannelProperties p, String where, Set<String> intervals) {
+        List<String> mute = intervalNames(where, "mute-time-intervals", p.getMuteTimeIntervals(), intervals);
+        List<String> active = intervalNames(where, "active-time-intervals", p.getActiveTimeIntervals(), intervals);
         String whenMuted = p.getWhenMuted() == null ? "drop" : p.getWhenMuted().trim().toLowerCase(Locale.ROOT);
         if (!whenMuted.equals("drop") && !whenMuted.equals("hold")) {
             throw fail(where, "when-muted", "must be drop or hold, got \"" + p.getWhenMuted() + "\"");
@@ -201,14 +220,49 @@ public class ChannelRegistry {
                 throw fail(where, "repeat-interval", "must be positive, got \"" + p.getRepeatInterval() + "\"");
             }
         }
-        return new Channel.Noise(p.isSilenceable(), mute, active, whenMuted.equals("hold"), repeat);
+        return new Channel.Noise(p.isSilenceable(), mute, active, whenMuted.equals("hold"), repeat, grouping(p, where));
     }
 
-    private List<String> intervalNames(String where, String field, List<String> names) {
+    /** Alertmanager's defaults: group_wait 30s, group_interval 5m. */
+    private static Channel.Grouping grouping(ChannelProperties p, String where) {
+        List<String> by = new ArrayList<>();
+        for (String name : nonNull(p.getGroupBy())) {
+            if (name == null || name.isBlank()) {
+                throw fail(where, "group-by", "must list label or field names, got an empty one");
+            }
+            by.add(name.trim());
+        }
+        if (by.isEmpty()) {
+            if (p.getGroupWait() != null || p.getGroupInterval() != null) {
+                throw fail(where, p.getGroupWait() != null ? "group-wait" : "group-interval",
+                        "needs group-by (the labels or fields whose values make a group)");
+            }
+            return null;
+        }
+        java.time.Duration wait = duration(where, "group-wait", p.getGroupWait(), "30s", true);
+        java.time.Duration interval = duration(where, "group-interval", p.getGroupInterval(), "5m", false);
+        return new Channel.Grouping(List.copyOf(by), wait, interval);
+    }
+
+    private static java.time.Duration duration(String where, String field, String given, String fallback, boolean zeroOk) {
+        String text = given == null || given.isBlank() ? fallback : given.trim();
+        java.time.Duration d;
+        try {
+            d = org.springframework.boot.convert.DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException e) {
+            throw fail(where, field, "must be a duration such as 30s, 5m or 1h, got \"" + given + "\"");
+        }
+        if (d.isNegative() || (!zeroOk && d.isZero())) {
+            throw fail(where, field, "must be " + (zeroOk ? "zero or more" : "positive") + ", got \"" + given + "\"");
+        }
+        return d;
+    }
+
+    private static List<String> intervalNames(String where, String field, List<String> names, Set<String> intervals) {
         for (String n : nonNull(names)) {
-            if (!timeIntervals.contains(n)) {
+            if (!intervals.contains(n)) {
                 throw fail(where, field, "names an unknown time interval \"" + n + "\" (defined: "
-                        + (timeIntervals.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(timeIntervals)))
+                        + (intervals.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(intervals)))
                         + "; see alert-relay.time-intervals)");
             }
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.ChannelRegistry;
+import io.alertrelay.noise.Grouping;
 import io.alertrelay.store.DeliveryStore;
 import io.alertrelay.store.InstanceId;
 import io.alertrelay.store.StoredDelivery;
@@ -37,9 +38,11 @@ public class Deliveries {
     private final ChannelRegistry channels;
     private final ObjectMapper json;
     private final long leaseNanos;
+    private final Grouping grouping;
 
     public Deliveries(DeliveryStore store, ChannelRegistry channels, ObjectMapper json, InstanceId instance,
-                      RelayProperties props) {
+                      RelayProperties props, Grouping grouping) {
+        this.grouping = grouping;
         this.store = store;
         this.leaseNanos = TimeUnit.SECONDS.toNanos(props.getDelivery().getLeaseSeconds());
         this.instance = instance;
@@ -76,7 +79,23 @@ public class Deliveries {
             }
             d = row.get();
         }
-        begin(exchange, id, d.channelId(), d.attempts(), d.createdAt(), json.readValue(d.alertJson(), Alert.class));
+        Alert alert = json.readValue(d.alertJson(), Alert.class);
+        // a group's digest (never a fresh delivery: digests wait until due and come from a claim pass)
+        Optional<Channel> channel = channels.find(d.channelId());
+        if (d.fingerprint() != null && d.fingerprint().startsWith(Grouping.PREFIX) && channel.isPresent()) {
+            Optional<Grouping.Digest> digest = grouping.digest(id, d.fingerprint(), channel.get());
+            if (digest.isPresent() && digest.get().alert() == null) {
+                // every alert of the group was silenced or inhibited while it waited
+                store.suppress(id, "empty_group", digest.get().groupId(), instance.id());
+                exchange.getMessage().setBody(null);
+                return;
+            }
+            if (digest.isPresent()) {
+                exchange.setProperty(Grouping.DIGEST, true);
+                alert = digest.get().alert();
+            }
+        }
+        begin(exchange, id, d.channelId(), d.attempts(), d.createdAt(), alert);
     }
 
     private void begin(Exchange exchange, long id, String channelId, int attempts, Instant acceptedAt, Alert alert) {

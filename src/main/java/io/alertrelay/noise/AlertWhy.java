@@ -42,7 +42,7 @@ public class AlertWhy {
 
     private record Row(long id, String channelId, String status, int attempts, String lastError, String reason,
                        String ref, Instant createdAt, Instant updatedAt, Instant sentAt, Instant leaseUntil,
-                       String claimedBy) {}
+                       String claimedBy, String fingerprint, long groupDeliveryId) {}
 
     /**
      * The route step for every request below /alerts that no ingest route takes: GET /alerts/{id} is the
@@ -88,7 +88,10 @@ public class AlertWhy {
         Map<String, Row> byChannel = new LinkedHashMap<>();
         jdbc.query("SELECT * FROM deliveries WHERE alert_id = ? ORDER BY id", rs -> {
             Row r = row(rs);
-            byChannel.put(r.channelId(), r);
+            // a group's digest names its first alert; that alert's own delivery is its 'grouped' row
+            if (r.fingerprint() == null || !r.fingerprint().startsWith(Grouping.PREFIX)) {
+                byChannel.put(r.channelId(), r);
+            }
         }, alertId);
 
         ObjectNode out = json.createObjectNode();
@@ -166,6 +169,10 @@ public class AlertWhy {
                 outcome = d.reason();
                 why = suppressed(d, ch);
             }
+            case "grouped" -> {
+                outcome = "grouped";
+                why = grouped(d, ch);
+            }
             default -> {
                 boolean waiting = d.leaseUntil() != null && d.claimedBy() == null && d.leaseUntil().isAfter(Instant.now());
                 if ("held".equals(d.reason()) && waiting) {
@@ -184,6 +191,61 @@ public class AlertWhy {
         }
         ch.put("outcome", outcome);
         ch.put("why", why);
+    }
+
+    /** Grouped into a digest: which notification, with how many alerts, and what became of it. */
+    private String grouped(Row d, ObjectNode ch) {
+        List<Map<String, Object>> digests = jdbc.queryForList("SELECT g.id AS group_id, g.group_labels, d.status, d.sent_at, "
+                + "d.attempts, d.last_error, d.lease_until, d.claimed_by, d.suppressed_reason, d.suppressed_ref "
+                + "FROM notification_groups g JOIN deliveries d ON d.id = g.delivery_id WHERE g.delivery_id = ?",
+                d.groupDeliveryId());
+        if (digests.isEmpty()) {
+            return "grouped into delivery " + d.groupDeliveryId() + ", which is no longer kept";
+        }
+        Map<String, Object> g = digests.get(0);
+        String groupId = (String) g.get("group_id");
+        Integer alerts = jdbc.queryForObject("SELECT COUNT(*) FROM deliveries WHERE group_delivery_id = ? AND status = 'grouped'",
+                Integer.class, d.groupDeliveryId());
+        ch.put("groupedInto", groupId);
+        ObjectNode n = ch.putObject("notification");
+        n.put("id", groupId);
+        n.put("deliveryId", d.groupDeliveryId());
+        n.put("status", (String) g.get("status"));
+        n.put("alerts", alerts == null ? 0 : alerts);
+        try {
+            n.set("group", json.readTree((String) g.get("group_labels")));
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable group labels", e);
+        }
+        Instant sentAt = timestamp(g.get("sent_at"));
+        Instant due = timestamp(g.get("lease_until"));
+        if (sentAt != null) {
+            n.put("sentAt", sentAt.toString());
+        }
+        String what = "grouped into notification " + groupId + " with " + alerts + " alert(s) of group "
+                + pairs(n.path("group")) + ": ";
+        return what + switch ((String) g.get("status")) {
+            case "sent" -> "delivered at " + sentAt;
+            case "dead" -> "dead after " + g.get("attempts") + " attempt(s): " + g.get("last_error");
+            case "suppressed" -> "not sent (" + g.get("suppressed_reason") + ")";
+            default -> g.get("claimed_by") == null && due != null && due.isAfter(Instant.now())
+                    ? "it goes out at " + due + ("held".equals(g.get("suppressed_reason"))
+                    ? " (held by time interval " + g.get("suppressed_ref") + ")" : "")
+                    : "being sent" + (g.get("last_error") == null ? "" : "; last error: " + g.get("last_error"));
+        };
+    }
+
+    private static String pairs(com.fasterxml.jackson.databind.JsonNode labels) {
+        List<String> out = new java.util.ArrayList<>();
+        labels.fields().forEachRemaining(e -> out.add(e.getKey() + "=\"" + e.getValue().asText() + "\""));
+        return "{" + String.join(", ", out) + "}";
+    }
+
+    private static Instant timestamp(Object v) {
+        if (v instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        return v instanceof OffsetDateTime o ? o.toInstant() : null;
     }
 
     private String suppressed(Row d, ObjectNode ch) {
@@ -218,7 +280,7 @@ public class AlertWhy {
         return new Row(rs.getLong("id"), rs.getString("channel_id"), rs.getString("status"), rs.getInt("attempts"),
                 rs.getString("last_error"), rs.getString("suppressed_reason"), rs.getString("suppressed_ref"),
                 instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "sent_at"), instant(rs, "lease_until"),
-                rs.getString("claimed_by"));
+                rs.getString("claimed_by"), rs.getString("fingerprint"), rs.getLong("group_delivery_id"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -38,7 +38,7 @@ public class Inhibitions {
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
-    private final List<InhibitRule> rules;
+    private volatile List<InhibitRule> rules;
     private final Duration expiry;
     private final long refreshNanos;
     private final boolean postgres;
@@ -53,17 +53,34 @@ public class Inhibitions {
         this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(props.getNoise().getRefreshMs());
         this.postgres = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName())
                 .toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        this.rules = compile(props.getInhibitRules());
+        if (!rules.isEmpty()) {
+            reload();
+        }
+    }
+
+    /** Checks and compiles alert-relay.inhibit-rules (at startup, and for a reload before anything changes). */
+    public static List<InhibitRule> compile(List<NoiseConfig.InhibitRuleProperties> declared) {
         List<InhibitRule> compiled = new ArrayList<>();
-        for (int i = 0; i < props.getInhibitRules().size(); i++) {
+        for (int i = 0; i < declared.size(); i++) {
             try {
-                compiled.add(InhibitRule.of(props.getInhibitRules().get(i), "alert-relay.inhibit-rules[" + i + "]"));
+                compiled.add(InhibitRule.of(declared.get(i), "alert-relay.inhibit-rules[" + i + "]"));
             } catch (IllegalArgumentException e) {
                 throw new io.alertrelay.channel.InvalidChannelConfigException(e.getMessage());
             }
         }
-        this.rules = List.copyOf(compiled);
-        if (!rules.isEmpty()) {
-            reload();
+        return List.copyOf(compiled);
+    }
+
+    /**
+     * A reload's rules, already compiled. Sources recorded under the old rules stay until they resolve or
+     * expire; the new rules decide which of them inhibit what, and which new alerts become sources.
+     */
+    public void replaceRules(List<InhibitRule> next) {
+        boolean hadNone = rules.isEmpty();
+        this.rules = List.copyOf(next);
+        if (hadNone && !next.isEmpty()) {
+            reload(); // sources were not read while there were no rules
         }
     }
 
@@ -77,6 +94,7 @@ public class Inhibitions {
      * transaction roll back, the next reload puts the copy right again.
      */
     public void record(Alert alert, Map<String, String> attributes, Instant now) {
+        List<InhibitRule> rules = this.rules;
         if (rules.isEmpty()) {
             return;
         }
@@ -118,6 +136,7 @@ public class Inhibitions {
 
     /** The firing alert that inhibits an alert with these attributes now, if any. */
     public Optional<Inhibition> inhibiting(String fingerprint, Map<String, String> attributes, Instant now) {
+        List<InhibitRule> rules = this.rules; // one set of rules for the whole decision, even during a reload
         if (rules.isEmpty()) {
             return Optional.empty();
         }

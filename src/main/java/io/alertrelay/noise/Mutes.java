@@ -15,20 +15,30 @@ public record Mutes(Map<String, TimeInterval> intervals) {
     /** The mute interval that contains t, or "outside <active intervals>"; null when the channel may send. */
     public String mutedBy(Channel.Noise n, Instant t) {
         for (String name : n.muteTimeIntervals()) {
-            if (intervals.get(name).contains(t)) {
+            if (contains(name, t)) {
                 return name;
             }
         }
         if (!n.activeTimeIntervals().isEmpty()
-                && n.activeTimeIntervals().stream().noneMatch(name -> intervals.get(name).contains(t))) {
+                && n.activeTimeIntervals().stream().noneMatch(name -> contains(name, t))) {
             return "outside " + String.join(", ", n.activeTimeIntervals());
         }
         return null;
     }
 
+    /**
+     * An interval a reload removed is unknown only to a delivery that started before the reload, with its
+     * channel as it was; it then counts as not containing any time (the delivery is not muted by it).
+     */
+    private boolean contains(String name, Instant t) {
+        TimeInterval interval = intervals.get(name);
+        return interval != null && interval.contains(t);
+    }
+
     /** The first instant from {@code from} on at which the channel is neither muted nor outside its active intervals. */
     public Instant openAgain(Channel.Noise n, Instant from) {
-        List<String> names = Stream.concat(n.muteTimeIntervals().stream(), n.activeTimeIntervals().stream()).toList();
+        List<String> names = Stream.concat(n.muteTimeIntervals().stream(), n.activeTimeIntervals().stream())
+                .filter(intervals::containsKey).toList();
         Instant t = from;
         for (int i = 0; i < MAX_HOLD_STEPS; i++) {
             if (mutedBy(n, t) == null) {
@@ -40,6 +50,9 @@ public record Mutes(Map<String, TimeInterval> intervals) {
                 if (next == null || c.isBefore(next)) {
                     next = c;
                 }
+            }
+            if (next == null) {
+                return null; // only intervals a reload removed: no end is known
             }
             t = next;
         }

@@ -45,7 +45,7 @@ public class NoiseControl {
 
     private final Silences silences;
     private final Inhibitions inhibitions;
-    private final Mutes mutes;
+    private volatile Mutes mutes;
     /** The relay's clock; a test moves it to see a held delivery go out when its mute interval has ended. */
     private volatile Clock clock = Clock.systemUTC();
     private final JdbcTemplate jdbc;
@@ -59,10 +59,18 @@ public class NoiseControl {
         this.jdbc = jdbc;
         this.store = store;
         this.meters = meters;
+        this.mutes = compile(props.getTimeIntervals());
+    }
+
+    /**
+     * Checks and compiles alert-relay.time-intervals (at startup, and for a reload before anything changes);
+     * a bad field throws with its place, e.g. "alert-relay.time-intervals[1].times[0].start-time ...".
+     */
+    public static Mutes compile(List<NoiseConfig.TimeIntervalProperties> declared) {
         Map<String, TimeInterval> intervals = new LinkedHashMap<>();
-        for (int i = 0; i < props.getTimeIntervals().size(); i++) {
+        for (int i = 0; i < declared.size(); i++) {
             try {
-                TimeInterval t = TimeInterval.of(props.getTimeIntervals().get(i));
+                TimeInterval t = TimeInterval.of(declared.get(i));
                 if (intervals.put(t.name(), t) != null) {
                     throw new IllegalArgumentException("name: \"" + t.name() + "\" is used by another time interval");
                 }
@@ -70,7 +78,12 @@ public class NoiseControl {
                 throw new InvalidChannelConfigException("alert-relay.time-intervals[" + i + "]." + e.getMessage());
             }
         }
-        this.mutes = new Mutes(Map.copyOf(intervals));
+        return new Mutes(Map.copyOf(intervals));
+    }
+
+    /** A reload's time intervals, already compiled; deliveries decided from now on see them. */
+    public void replaceIntervals(Mutes next) {
+        this.mutes = next;
     }
 
     void useClock(Clock clock) {
@@ -105,23 +118,12 @@ public class NoiseControl {
             return Verdict.SEND;
         }
         Channel.Noise n = channel.noise();
-        if (n.silenceable()) {
-            Optional<Silence> silence = silences.silencing(attributes, now);
-            if (silence.isPresent()) {
-                return Verdict.suppress("silenced", silence.get().id());
-            }
-            Optional<Inhibitions.Inhibition> inhibition = inhibitions.inhibiting(alert.fingerprint(), attributes, now);
-            if (inhibition.isPresent()) {
-                return Verdict.suppress("inhibited", inhibition.get().alertId());
-            }
+        Verdict quiet = silencedOrInhibited(channel, alert, attributes, now);
+        if (quiet == null) {
+            quiet = muted(n, now);
         }
-        String mutedBy = mutes.mutedBy(n, now);
-        if (mutedBy != null) {
-            if (!n.holdWhenMuted()) {
-                return Verdict.suppress("muted", mutedBy);
-            }
-            Instant until = mutes.openAgain(n, now);
-            return until == null ? Verdict.suppress("muted", mutedBy) : new Verdict(Action.HOLD, "held", mutedBy, until);
+        if (quiet != null) {
+            return quiet;
         }
         if (n.repeatInterval() != null && !"regression".equals(alert.reason())) {
             Optional<String> repeated = repeatOf(channel, alert, now, deliveryId);
@@ -130,6 +132,33 @@ public class NoiseControl {
             }
         }
         return Verdict.SEND;
+    }
+
+    /** A silence or a firing inhibiting alert that stops this alert on this channel now; null if none does. */
+    Verdict silencedOrInhibited(Channel channel, Alert alert, Map<String, String> attributes, Instant now) {
+        if (!channel.noise().silenceable()) {
+            return null;
+        }
+        Optional<Silence> silence = silences.silencing(attributes, now);
+        if (silence.isPresent()) {
+            return Verdict.suppress("silenced", silence.get().id());
+        }
+        Optional<Inhibitions.Inhibition> inhibition = inhibitions.inhibiting(alert.fingerprint(), attributes, now);
+        return inhibition.map(i -> Verdict.suppress("inhibited", i.alertId())).orElse(null);
+    }
+
+    /** The channel's mute now: dropped (suppressed) or held until it ends; null when the channel may send. */
+    private Verdict muted(Channel.Noise n, Instant now) {
+        Mutes mutes = this.mutes;
+        String mutedBy = mutes.mutedBy(n, now);
+        if (mutedBy == null) {
+            return null;
+        }
+        if (!n.holdWhenMuted()) {
+            return Verdict.suppress("muted", mutedBy);
+        }
+        Instant until = mutes.openAgain(n, now);
+        return until == null ? Verdict.suppress("muted", mutedBy) : new Verdict(Action.HOLD, "held", mutedBy, until);
     }
 
     /**
@@ -177,9 +206,17 @@ public class NoiseControl {
         long id = ctx.deliveryId();
         String claimedBy = exchange.getProperty("claimedBy", String.class);
         Instant now = now();
-        Verdict v = decide(ctx.channel(), ctx.alert(), Matcher.attributes(ctx.alert()), now, id);
-        if (v.action() == Action.SEND) {
-            v = resolvedWhileHeld(ctx, id);
+        Verdict v;
+        if (exchange.getProperty(Grouping.DIGEST, false, Boolean.class)) {
+            // a group's notification: its alerts were each checked for silences and inhibitions when the
+            // digest was made; only the channel's mute applies to the digest as a whole
+            Verdict m = muted(ctx.channel().noise(), now);
+            v = m == null ? Verdict.SEND : m;
+        } else {
+            v = decide(ctx.channel(), ctx.alert(), Matcher.attributes(ctx.alert()), now, id);
+            if (v.action() == Action.SEND) {
+                v = resolvedWhileHeld(ctx, id);
+            }
         }
         switch (v.action()) {
             case SEND -> {
@@ -221,7 +258,7 @@ public class NoiseControl {
         }
     }
 
-    private void count(String channelId, String reason) {
+    void count(String channelId, String reason) {
         Counter.builder("alert.relay.suppressed")
                 .description("Deliveries not sent because of noise control, by channel and reason "
                         + "(silenced, inhibited, muted, repeat_interval, resolved_while_held)")

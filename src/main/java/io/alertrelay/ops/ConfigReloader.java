@@ -8,6 +8,12 @@ import io.alertrelay.channel.InvalidChannelConfigException;
 import io.alertrelay.channel.KindSpec;
 import io.alertrelay.config.InvalidConfigFileException;
 import io.alertrelay.kind.KindCatalog;
+import io.alertrelay.noise.InhibitRule;
+import io.alertrelay.noise.Inhibitions;
+import io.alertrelay.noise.Mutes;
+import io.alertrelay.noise.NoiseConfig;
+import io.alertrelay.noise.NoiseControl;
+import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.springframework.beans.factory.ObjectProvider;
 import io.alertrelay.delivery.FlowControl;
@@ -37,15 +43,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.ClassUtils;
 
 /**
- * POST /admin/reload: reads the kind files (the kinds directory) and alert-relay.channels again and swaps
- * both if, and only if, the new declarations are valid.
+ * POST /admin/reload: reads the kind files (the kinds directory), alert-relay.channels, alert-relay.time-intervals
+ * and alert-relay.inhibit-rules again and swaps them all if, and only if, every new declaration is valid.
  *
  * <p>How the config is re-read: a fresh Environment gets every property source of the running one
  * except those Spring Boot loaded from config files (command line, environment variables, system
  * properties and test properties stay, with their precedence), and Spring Boot's own config-data
  * loading runs on it again. So the files are found exactly as at startup (spring.config.location,
  * additional-location, profiles, imports), including files created since, and the channels are bound
- * with the same Binder rules. Only the channels change; other settings need a restart.
+ * with the same Binder rules. Only these settings change; others need a restart.
  */
 @Component
 public class ConfigReloader {
@@ -63,10 +69,14 @@ public class ConfigReloader {
     private final FlowControl flow;
     private final KindCatalog kinds;
     private final ObjectProvider<CamelContext> camel;
+    private final NoiseControl noise;
+    private final Inhibitions inhibitions;
 
     public ConfigReloader(ConfigurableEnvironment environment, ResourceLoader resources, ChannelRegistry registry,
                           List<ChannelCheck> checks, DeliveryStore store, FlowControl flow, KindCatalog kinds,
-                          ObjectProvider<CamelContext> camel) {
+                          ObjectProvider<CamelContext> camel, NoiseControl noise, Inhibitions inhibitions) {
+        this.noise = noise;
+        this.inhibitions = inhibitions;
         this.kinds = kinds;
         this.camel = camel;
         this.environment = environment;
@@ -95,7 +105,12 @@ public class ConfigReloader {
         // kind files first: the channels are validated against the kinds as they will be
         KindCatalog.Prepared nextKinds = kinds.prepare(camel.getObject());
         Map<String, KindSpec> specs = registry.merge(nextKinds.kinds());
-        Map<String, Channel> next = registry.validate(readChannels(), specs);
+        Declared declared = read();
+        // time intervals and inhibit rules are checked as at startup, and before the channels that name them
+        Mutes mutes = NoiseControl.compile(declared.timeIntervals());
+        List<InhibitRule> rules = Inhibitions.compile(declared.inhibitRules());
+        Set<String> intervalNames = mutes.intervals().keySet();
+        Map<String, Channel> next = registry.validate(declared.channels(), specs, intervalNames);
         for (ChannelCheck check : checks) {
             check.check(next.values());
         }
@@ -111,16 +126,24 @@ public class ConfigReloader {
         List<String> added = next.keySet().stream().filter(id -> !before.contains(id)).toList();
         List<String> removed = before.stream().filter(id -> !next.containsKey(id)).toList();
         added.forEach(store::ensureStatusRow);
-        registry.replace(specs, next);
+        // intervals before channels: a channel never names an interval the running set lacks
+        noise.replaceIntervals(mutes);
+        inhibitions.replaceRules(rules);
+        registry.replace(specs, intervalNames, next);
         flow.channelsReplaced(next.keySet());
-        LOG.info("Channel configuration reloaded: {} channel(s), added {}, removed {}", next.size(), added, removed);
+        LOG.info("Channel configuration reloaded: {} channel(s), added {}, removed {}; {} time interval(s), {} inhibit "
+                + "rule(s)", next.size(), added, removed, intervalNames.size(), rules.size());
         if (ChannelsHealth.noneEnabled(next.values())) {
             LOG.warn(ChannelsHealth.WARNING);
         }
         return new Outcome(List.copyOf(next.keySet()), added, removed);
     }
 
-    List<ChannelProperties> readChannels() {
+    /** What a reload reads of the configuration files. */
+    record Declared(List<ChannelProperties> channels, List<NoiseConfig.TimeIntervalProperties> timeIntervals,
+                    List<NoiseConfig.InhibitRuleProperties> inhibitRules) {}
+
+    Declared read() {
         ConfigurableEnvironment fresh = new StandardEnvironment();
         MutablePropertySources sources = fresh.getPropertySources();
         new ArrayList<>(sources.stream().map(PropertySource::getName).toList()).forEach(sources::remove);
@@ -132,8 +155,13 @@ public class ConfigReloader {
         try {
             ConfigDataEnvironmentPostProcessor.applyTo(fresh, resources, new DefaultBootstrapContext(),
                     Arrays.asList(environment.getActiveProfiles()));
-            return Binder.get(fresh).bind("alert-relay.channels", Bindable.listOf(ChannelProperties.class))
-                    .orElse(List.of());
+            Binder binder = Binder.get(fresh);
+            return new Declared(
+                    binder.bind("alert-relay.channels", Bindable.listOf(ChannelProperties.class)).orElse(List.of()),
+                    binder.bind("alert-relay.time-intervals", Bindable.listOf(NoiseConfig.TimeIntervalProperties.class))
+                            .orElse(List.of()),
+                    binder.bind("alert-relay.inhibit-rules", Bindable.listOf(NoiseConfig.InhibitRuleProperties.class))
+                            .orElse(List.of()));
         } catch (BindException e) {
             throw new InvalidChannelConfigException(describe(e));
         } catch (InvalidConfigFileException e) {

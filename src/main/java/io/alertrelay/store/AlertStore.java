@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import io.alertrelay.RelayProperties;
 import java.util.List;
 import java.util.Map;
+import io.alertrelay.noise.Grouping;
+import io.alertrelay.noise.Matcher;
 import io.alertrelay.noise.NoiseControl;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -44,7 +46,7 @@ public class AlertStore {
      */
     private static final TimeBasedEpochGenerator ALERT_IDS = Generators.timeBasedEpochGenerator();
     /** Namespace of this relay's PostgreSQL advisory locks. */
-    private static final int ADVISORY_NAMESPACE = 0x41524c59;
+    public static final int ADVISORY_NAMESPACE = 0x41524c59;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -57,11 +59,13 @@ public class AlertStore {
     private final DeliveryQueue queue;
     private final GroupCommit<List<Alert>, List<Accepted>> commits;
     private final NoiseControl noise;
+    private final Grouping grouping;
 
     public AlertStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, ChannelRegistry channels,
                       DeliveryStore deliveries, InstanceId instance, RelayProperties props,
-                      @Lazy DeliveryQueue queue, NoiseControl noise) {
+                      @Lazy DeliveryQueue queue, NoiseControl noise, Grouping grouping) {
         this.noise = noise;
+        this.grouping = grouping;
         this.jdbc = jdbc;
         this.tx = deliveries.isPostgres() ? GroupCommit.bounded(tx) : tx;
         this.json = json;
@@ -157,13 +161,25 @@ public class AlertStore {
     private List<Accepted> storeAll(List<Alert> alerts, Function<Alert, List<Channel>> targets) {
         // a list, not a map keyed by alert: two equal alerts in one request are two alerts
         List<List<Channel>> planned = new ArrayList<>(alerts.size());
+        // per alert, the group it joins on each grouped channel (by channel id); its lock is taken as well
+        List<Map<String, Grouping.Group>> groups = new ArrayList<>(alerts.size());
         SortedSet<Integer> keys = new TreeSet<>();
         for (Alert a : alerts) {
             List<Channel> to = targets.apply(a);
             planned.add(to);
+            Map<String, Grouping.Group> groupOf = Map.of();
             for (Channel c : to) {
                 keys.add(stripe(c.id(), a.fingerprint()));
+                if (Grouping.groups(c, a)) {
+                    if (groupOf.isEmpty()) {
+                        groupOf = new java.util.HashMap<>();
+                    }
+                    Grouping.Group g = grouping.group(c, Matcher.attributes(a));
+                    groupOf.put(c.id(), g);
+                    keys.add(stripe(c.id(), g.fingerprint()));
+                }
             }
+            groups.add(groupOf);
         }
         List<ReentrantLock> held = new ArrayList<>(keys.size());
         try {
@@ -181,7 +197,7 @@ public class AlertStore {
                 // claim no more than the workers' queue can take now; the rest waits for a claim pass
                 int[] budget = {queue.claimBudget()};
                 for (int i = 0; i < alerts.size(); i++) {
-                    out.add(storeOne(alerts.get(i), planned.get(i), budget));
+                    out.add(storeOne(alerts.get(i), planned.get(i), groups.get(i), budget));
                 }
                 return out;
             });
@@ -192,11 +208,12 @@ public class AlertStore {
         }
     }
 
-    private static int stripe(String channelId, String fingerprint) {
+    /** The lock stripe (and, on PostgreSQL, advisory lock) of a channel and fingerprint or group key. */
+    public static int stripe(String channelId, String fingerprint) {
         return Math.floorMod((channelId + "\u0000" + fingerprint).hashCode(), STRIPES);
     }
 
-    private Accepted storeOne(Alert incoming, List<Channel> targets, int[] claimBudget) {
+    private Accepted storeOne(Alert incoming, List<Channel> targets, Map<String, Grouping.Group> groups, int[] claimBudget) {
         if (incoming.clientId() != null) {
             List<String> existing = jdbc.queryForList("SELECT id FROM alerts WHERE client_id = ?", String.class,
                     incoming.clientId());
@@ -226,6 +243,12 @@ public class AlertStore {
         Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
         for (Channel c : targets) {
             NoiseControl.Verdict verdict = noise.atIngest(c, alert, attributes, now);
+            Grouping.Group group = groups.get(c.id());
+            // a muted grouped channel holds the group's digest, not each alert (see NoiseControl.admit)
+            if (group != null && verdict.action() != NoiseControl.Action.SUPPRESS) {
+                ids.add(grouping.attach(alert, c, group, ts, now));
+                continue;
+            }
             if (verdict.action() != NoiseControl.Action.SEND) {
                 ids.add(insertQuiet(alert, c, verdict, ts));
                 continue;

@@ -105,7 +105,7 @@ public class DeliveryHistory {
 
     /** "Still dead" as the other statuses, so H2 finds the row by primary key (see DeliveryStore.STILL_PENDING). */
     static final String REPLAY = "UPDATE deliveries SET status = 'pending', claimed_by = NULL, lease_until = NULL, "
-            + "updated_at = ? WHERE id = ? AND status NOT IN ('pending', 'sent', 'suppressed')";
+            + "updated_at = ? WHERE id = ? AND status NOT IN ('pending', 'sent', 'suppressed', 'grouped')";
 
     /** All dead deliveries of a channel back to pending; returns how many. */
     public int replayChannel(String channelId) {

@@ -330,11 +330,11 @@ public class DeliveryStore {
         if (!sizeLimit.isEmpty()) {
             args.add(maxChars);
         }
-        return jdbc.query("SELECT d.id, d.channel_id, d.status, d.attempts, a.body, d.created_at FROM deliveries d "
+        return jdbc.query("SELECT d.id, d.channel_id, d.status, d.attempts, a.body, d.created_at, d.fingerprint FROM deliveries d "
                         + "JOIN alerts a ON a.id = d.alert_id WHERE d.id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?"))
                         + ") AND d." + STILL_PENDING + " AND d.claimed_by = ?" + sizeLimit,
                 (rs, i) -> new StoredDelivery(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
-                        rs.getTimestamp(6).toInstant()),
+                        rs.getTimestamp(6).toInstant(), rs.getString(7)),
                 args.toArray());
     }
 }

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +92,76 @@ class ReloadTest extends OpsTestSupport {
         assertThat(get("/channels/ops-reloaded").statusCode()).isEqualTo(404);
         assertThat(deliveries(acceptAlert("after removal"))).isZero();
         assertThat(get("/channels/ops-hook").statusCode()).isEqualTo(200);
+    }
+
+    /** The ops channels, ops-noise-reload (route ops-reloaded) with the given extra settings, and the given top-level noise settings. */
+    private static String withNoise(String channelSettings, String noise) {
+        // a channel id of its own: the other tests expect ops-reloaded to start with no history
+        String channel = opsChannelsPlus("http://localhost:" + WIREMOCK.port() + "/ops/reloaded").stripTrailing()
+                .replace("id: ops-reloaded", "id: ops-noise-reload");
+        return channel + "\n" + channelSettings.indent(6) + noise.indent(2);
+    }
+
+    private String suppressedReason(String alertId) {
+        Map<String, Object> d = awaitDelivery(alertId, "ops-noise-reload");
+        return d.get("STATUS") + " " + d.get("SUPPRESSED_REASON") + " " + d.get("SUPPRESSED_REF");
+    }
+
+    @Test
+    void reloadReadsTimeIntervalsAndInhibitRulesWithTheStartupChecksAndABadOneChangesNothing() {
+        WIREMOCK.stubFor(post(urlPathEqualTo("/ops/reloaded")).willReturn(aResponse().withStatus(200)));
+        String always = """
+                time-intervals:
+                  - name: always
+                    time-intervals:
+                      - times: [{start-time: "00:00", end-time: "24:00"}]
+                """;
+        writeReloadFile(withNoise("mute-time-intervals: [always]", always));
+        HttpResponse<String> muted = postEmpty("/admin/reload");
+        assertThat(muted.statusCode()).as(muted.body()).isEqualTo(200);
+        assertThat(suppressedReason(acceptFor("ops-reloaded", "muted after reload"))).isEqualTo("suppressed muted always");
+
+        // a bad interval: refused as at startup, naming the field; the running interval still mutes
+        writeReloadFile(withNoise("mute-time-intervals: [always]", always.replace("24:00", "25:00")));
+        HttpResponse<String> badInterval = postEmpty("/admin/reload");
+        assertThat(badInterval.statusCode()).isEqualTo(400);
+        assertThat(parse(badInterval.body()).path("error").asText()).isEqualTo("invalid_config");
+        assertThat(parse(badInterval.body()).path("message").asText())
+                .startsWith("alert-relay.time-intervals[0].time-intervals[0].times[0]");
+        // a channel naming an interval the new file does not define
+        writeReloadFile(withNoise("mute-time-intervals: [weekend]", always));
+        HttpResponse<String> unknown = postEmpty("/admin/reload");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(parse(unknown.body()).path("message").asText()).isEqualTo("channel 'ops-noise-reload': mute-time-intervals "
+                + "names an unknown time interval \"weekend\" (defined: always; see alert-relay.time-intervals)");
+        assertThat(suppressedReason(acceptFor("ops-reloaded", "still muted"))).isEqualTo("suppressed muted always");
+
+        // inhibit rules: the interval gone, a rule added
+        String rule = """
+                inhibit-rules:
+                  - source-matchers: ['alertname="Outage"', 'route="ops-reloaded"']
+                    target-matchers: ['route="ops-reloaded"', 'alertname!="Outage"']
+                """;
+        writeReloadFile(withNoise("", rule));
+        assertThat(postEmpty("/admin/reload").statusCode()).isEqualTo(200);
+        String outage = accept(Map.of("title", "Outage", "severity", "high",
+                "labels", Map.of("route", "ops-reloaded", "alertname", "Outage")));
+        assertThat(suppressedReason(outage)).isEqualTo("sent null null");
+        assertThat(suppressedReason(acceptFor("ops-reloaded", "inhibited after reload")))
+                .isEqualTo("suppressed inhibited " + outage);
+
+        writeReloadFile(withNoise("", "inhibit-rules:\n  - source-matchers: ['alertname=\"Outage\"']\n"));
+        HttpResponse<String> badRule = postEmpty("/admin/reload");
+        assertThat(badRule.statusCode()).isEqualTo(400);
+        assertThat(parse(badRule.body()).path("message").asText())
+                .contains("alert-relay.inhibit-rules[0]: source-matchers and target-matchers are both required");
+        assertThat(suppressedReason(acceptFor("ops-reloaded", "still inhibited")))
+                .isEqualTo("suppressed inhibited " + outage);
+
+        // no rules any more: nothing is inhibited
+        writeReloadFile(withNoise("", ""));
+        assertThat(postEmpty("/admin/reload").statusCode()).isEqualTo(200);
+        assertThat(suppressedReason(acceptFor("ops-reloaded", "after the rule was removed"))).isEqualTo("sent null null");
     }
 
     @Test
