@@ -62,6 +62,34 @@ class NoiseConfigValidationTest {
     }
 
     @Test
+    void groupingIsReadWithAlertmanagersDefaultsAndChecked() {
+        Channel c = channel(new RelayProperties(), p -> p.setGroupBy(List.of("alertname", "host"))).get("ops-hook");
+        assertThat(c.noise().grouping())
+                .isEqualTo(new Channel.Grouping(List.of("alertname", "host"), Duration.ofSeconds(30), Duration.ofMinutes(5)));
+        Channel quick = channel(new RelayProperties(), p -> {
+            p.setGroupBy(List.of("host"));
+            p.setGroupWait("0s");
+            p.setGroupInterval("1m");
+        }).get("ops-hook");
+        assertThat(quick.noise().grouping()).isEqualTo(new Channel.Grouping(List.of("host"), Duration.ZERO, Duration.ofMinutes(1)));
+        assertThat(channel(new RelayProperties(), p -> {}).get("ops-hook").noise().grouping()).isNull();
+
+        assertThatThrownBy(() -> channel(new RelayProperties(), p -> p.setGroupWait("10s")))
+                .isInstanceOf(InvalidChannelConfigException.class)
+                .hasMessage("channel 'ops-hook': group-wait needs group-by (the labels or fields whose values make a group)");
+        assertThatThrownBy(() -> channel(new RelayProperties(), p -> {
+            p.setGroupBy(List.of("host"));
+            p.setGroupInterval("soon");
+        })).hasMessage("channel 'ops-hook': group-interval must be a duration such as 30s, 5m or 1h, got \"soon\"");
+        assertThatThrownBy(() -> channel(new RelayProperties(), p -> {
+            p.setGroupBy(List.of("host"));
+            p.setGroupInterval("0s");
+        })).hasMessage("channel 'ops-hook': group-interval must be positive, got \"0s\"");
+        assertThatThrownBy(() -> channel(new RelayProperties(), p -> p.setGroupBy(List.of(" "))))
+                .hasMessage("channel 'ops-hook': group-by must list label or field names, got an empty one");
+    }
+
+    @Test
     void badInhibitRulesAndTimeIntervalsAreRefusedAtStartup() {
         JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource("jdbc:h2:mem:noise-config;DB_CLOSE_DELAY=-1", "sa", ""));
         RelayProperties rules = new RelayProperties();
