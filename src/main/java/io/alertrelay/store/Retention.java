@@ -68,6 +68,9 @@ public class Retention {
         Timestamp before = Timestamp.from(cutoff);
         int[] alertsOfPurged = {0};
         int deliveries = purgeDeliveries(before, alertsOfPurged);
+        // a group's digest row is gone: so is what named its group (one row per digest, far fewer than deliveries)
+        tx.execute(s -> jdbc.update("DELETE FROM notification_groups WHERE due_at < ? AND NOT EXISTS "
+                + "(SELECT 1 FROM deliveries d WHERE d.id = notification_groups.delivery_id)", before));
         // then the walk, which also finds alerts that never had a delivery
         return new Purged(deliveries, alertsOfPurged[0] + purgeAlerts(before));
     }

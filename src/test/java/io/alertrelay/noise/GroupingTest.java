@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -129,6 +132,41 @@ class GroupingTest extends NoiseTestSupport {
         assertThat(memberStatus(silenced)).isEqualTo("suppressed");
         assertThat(memberStatus(kept)).isEqualTo("grouped");
         assertThat(why(silenced).path("outcome").asText()).isEqualTo("silenced");
+    }
+
+    @Test
+    void anEmailChannelSendsOneMailListingTheGroupsAlerts() throws Exception {
+        for (String title : List.of("Disk full on mail1", "Queue stuck on mail1")) {
+            accept(Map.of("title", title, "severity", "high", "url", "https://grafana.example.com/" + title.length(),
+                    "labels", Map.of("feature", "group-mail", "host", "mail1-" + run)));
+        }
+        await("the digest mail", Duration.ofSeconds(20), () -> mails().size() == 1);
+        MimeMessage mail = mails().get(0);
+        assertThat(mail.getSubject()).isEqualTo("[HIGH] [FIRING:2] mail1-" + run);
+        String text = textOf(mail);
+        assertThat(text).contains("2 alerts in group host=mail1-" + run)
+                .contains("[Disk full on mail1](https://grafana.example.com/18)")
+                .contains("[Queue stuck on mail1](https://grafana.example.com/20)");
+    }
+
+    private List<MimeMessage> mails() {
+        return Arrays.stream(SMTP.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getSubject() != null && m.getSubject().contains(run);
+            } catch (Exception e) {
+                return false;
+            }
+        }).toList();
+    }
+
+    private static String textOf(MimeMessage mail) throws Exception {
+        Multipart parts = (Multipart) mail.getContent();
+        for (int i = 0; i < parts.getCount(); i++) {
+            if (parts.getBodyPart(i).isMimeType("text/plain")) {
+                return (String) parts.getBodyPart(i).getContent();
+            }
+        }
+        throw new AssertionError("no text part");
     }
 
     /** The alert's own delivery to noise-grouped (its group's digest names the group's first alert too). */
