@@ -37,9 +37,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Everything lives in the database: the digest is a delivery row that is pending until it is due, the
  * group's alerts are deliveries with status 'grouped' that point at it, and notification_groups names the
- * group. An alert joins the group's digest only while no instance has claimed it (a conditional update
- * that the claim's own row lock orders), so a digest lists exactly the alerts its worker reads, and an
- * alert arriving after the claim starts the group's next digest. A restart or a second instance thus
+ * group. An alert joins the group's digest only while it is not due and no instance has claimed it (a
+ * conditional update that the claim's own row lock orders), so a digest lists exactly the alerts its
+ * worker reads, and an alert arriving later starts the group's next digest. A restart or a second instance thus
  * sends each group once, as any delivery row.
  */
 @Component("grouping")
@@ -104,13 +104,14 @@ public class Grouping {
             Map<String, Object> row = last.get(0);
             lastDue = instant(row.get("due_at"));
             long id = ((Number) row.get("delivery_id")).longValue();
-            // open: not yet claimed by a worker (nor ever tried). The update locks the row until this commit,
-            // so a claim either comes after it (and its worker sees this alert) or before (and this alert
-            // opens the next digest)
+            // open: not yet due (as in Alertmanager, an alert that arrives after the flush waits for the
+            // group's next one), not claimed, never tried. The update locks the row until this commit, so a
+            // claim either comes after it (and its worker sees this alert) or before (and this alert opens
+            // the next digest); a claim only takes due rows, so the two rarely meet on one row at all
             if ("pending".equals(row.get("status")) && row.get("claimed_by") == null
                     && ((Number) row.get("attempts")).intValue() == 0
                     && jdbc.update("UPDATE deliveries SET updated_at = ? WHERE id = ? AND status NOT IN ('sent', 'dead', "
-                    + "'suppressed') AND claimed_by IS NULL", ts, id) == 1) {
+                    + "'suppressed') AND claimed_by IS NULL AND lease_until > ?", ts, id, ts) == 1) {
                 digest = id;
             }
         }
