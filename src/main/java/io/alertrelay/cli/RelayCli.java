@@ -2,6 +2,7 @@ package io.alertrelay.cli;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine;
@@ -54,11 +55,11 @@ public final class RelayCli {
 
     /**
      * Whether the jar's arguments are for the CLI rather than the server. The server takes only options
-     * (--server.port=...), so any word is a command, a misspelt one included: that gets a suggestion
-     * instead of starting a server.
+     * (--server.port=9090), so any word is a command, a misspelt one included (that gets a suggestion
+     * instead of starting a server), wherever it stands: --url may come before it.
      */
     public static boolean handles(String[] args) {
-        return args.length > 0 && (!args[0].startsWith("-") || CLI_OPTIONS.contains(args[0]));
+        return Arrays.stream(args).anyMatch(a -> !a.startsWith("-") || CLI_OPTIONS.contains(a));
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {

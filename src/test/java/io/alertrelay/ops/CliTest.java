@@ -239,6 +239,9 @@ class CliTest extends OpsTestSupport {
         Run run = cli(Map.of(), "--url", "http://127.0.0.1:" + port, "--json", "channels", "list");
         assertThat(run.exit()).as("%s", run).isZero();
         assertThat(OpsApiTest.byId(parse(run.out()), "ops-off").path("kind").asText()).isEqualTo("log");
+        assertThat(RelayCli.handles(new String[] {"--url=http://relay:8080", "channels", "list"})).isTrue();
+        assertThat(RelayCli.handles(new String[] {"--server.port=9090", "--spring.profiles.active=prod"})).isFalse();
+        assertThat(RelayCli.handles(new String[0])).isFalse();
     }
 
     @Test
