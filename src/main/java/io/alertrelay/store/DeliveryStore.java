@@ -68,7 +68,7 @@ public class DeliveryStore {
     static final String DEFER = "UPDATE deliveries SET claimed_by = NULL, lease_until = ?, updated_at = ? "
             + "WHERE id = ? AND claimed_by = ? AND " + STILL_PENDING;
     static final String MARK_SENT = "UPDATE deliveries SET status = 'sent', attempts = attempts + ?, sent_at = ?, "
-            + "updated_at = ?, last_error = NULL, claimed_by = NULL, lease_until = NULL "
+            + "updated_at = ?, last_error = NULL, last_error_type = NULL, claimed_by = NULL, lease_until = NULL "
             + "WHERE id = ? AND " + STILL_PENDING + " AND claimed_by = ?";
 
     /** The two claim queries as a pass runs them, without and with a paused channel (for StatementPlanTest). */
