@@ -384,8 +384,8 @@
       replayAll.addEventListener('click', async () => {
         replayAll.disabled = true;
         const r = await api('POST', 'channels/' + encodeURIComponent(c.id) + '/replay');
-        replayOut.replaceChildren(r.ok ? r.data.replayed + ' dead deliveries are pending again.' : refusal(r));
-        if (r.ok) setTimeout(render, 1500);
+        replayOut.replaceChildren(r.ok ? r.data.replayed + ' dead deliveries are pending again; sending…' : refusal(r));
+        if (r.ok) renderWhenSettled(c.id);
       });
       actions.append(el('div', { class: 'buttons' }, testButton, replayAll), outcome, replayOut);
     } else {
@@ -429,6 +429,21 @@
       failureBlock(t.failure));
   }
 
+  // After a replay: draw the page again once the channel has nothing pending (or after a minute), so
+  // the operator sees the outcome without reloading.
+  function renderWhenSettled(channelId) {
+    const generation = state.generation;
+    const deadline = Date.now() + 60000;
+    const poll = async () => {
+      if (generation !== state.generation) return;
+      const r = await api('GET', 'channels/' + encodeURIComponent(channelId));
+      if (generation !== state.generation) return;
+      if (!r.ok || r.data.status.pendingCount === 0 || Date.now() > deadline) render();
+      else setTimeout(poll, 1000);
+    };
+    setTimeout(poll, 500);
+  }
+
   function deliveriesSection(c, deliveries, status, page) {
     const section = el('section', {}, el('h2', {}, 'Deliveries'));
     const select = el('select', { id: 'status-filter', 'aria-label': 'status' },
@@ -459,7 +474,7 @@
           const r = await api('POST', 'deliveries/' + d.id + '/replay');
           if (r.ok) {
             action.replaceWith(statusBadge(r.data.status));
-            setTimeout(render, 1500);
+            renderWhenSettled(r.data.channelId);
           } else {
             action.replaceWith(refusal(r));
           }
@@ -602,7 +617,8 @@
     };
     const options = (stacked, yTitle) => ({
       animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
-      scales: { x: { stacked }, y: { stacked, beginAtZero: true, title: { display: !!yTitle, text: yTitle } } },
+      scales: { x: { stacked }, y: { stacked, beginAtZero: true, ticks: yTitle ? {} : { precision: 0 },
+        title: { display: !!yTitle, text: yTitle } } },
     });
     chart('chart-outcomes', 'Deliveries by outcome', total('sent') + ' delivered, ' + total('dead') + ' dead, '
       + total('accepted') + ' accepted', {
