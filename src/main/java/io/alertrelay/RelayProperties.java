@@ -1,6 +1,7 @@
 package io.alertrelay;
 
 import io.alertrelay.channel.ChannelProperties;
+import io.alertrelay.noise.NoiseConfig;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import java.util.ArrayList;
@@ -17,11 +18,35 @@ public class RelayProperties {
     @Valid
     private final Ingest ingest = new Ingest();
     private final Delivery delivery = new Delivery();
+    private List<NoiseConfig.InhibitRuleProperties> inhibitRules = new ArrayList<>();
+    private List<NoiseConfig.TimeIntervalProperties> timeIntervals = new ArrayList<>();
+    private final Noise noise = new Noise();
 
     public List<ChannelProperties> getChannels() { return channels; }
     public void setChannels(List<ChannelProperties> channels) { this.channels = channels; }
     public Ingest getIngest() { return ingest; }
     public Delivery getDelivery() { return delivery; }
+    public List<NoiseConfig.InhibitRuleProperties> getInhibitRules() { return inhibitRules; }
+    public void setInhibitRules(List<NoiseConfig.InhibitRuleProperties> inhibitRules) { this.inhibitRules = inhibitRules; }
+    public List<NoiseConfig.TimeIntervalProperties> getTimeIntervals() { return timeIntervals; }
+    public void setTimeIntervals(List<NoiseConfig.TimeIntervalProperties> timeIntervals) { this.timeIntervals = timeIntervals; }
+    public Noise getNoise() { return noise; }
+
+    /** Silences and inhibit sources are shared through the database and cached by each instance. */
+    public static class Noise {
+        /** How stale another instance's silence or firing inhibit source may be here. */
+        private long refreshMs = 5000;
+        /**
+         * How long a firing source alert inhibits without being sent again or resolved: Alertmanager's
+         * default repeat interval, so a source it keeps re-notifying stays current.
+         */
+        private java.time.Duration inhibitSourceExpiry = java.time.Duration.ofHours(4);
+
+        public long getRefreshMs() { return refreshMs; }
+        public void setRefreshMs(long refreshMs) { this.refreshMs = refreshMs; }
+        public java.time.Duration getInhibitSourceExpiry() { return inhibitSourceExpiry; }
+        public void setInhibitSourceExpiry(java.time.Duration inhibitSourceExpiry) { this.inhibitSourceExpiry = inhibitSourceExpiry; }
+    }
 
     public static class Ingest {
         /** Largest request body accepted, in bytes; larger ones get 413. */

@@ -447,7 +447,7 @@
   function deliveriesSection(c, deliveries, status, page) {
     const section = el('section', {}, el('h2', {}, 'Deliveries'));
     const select = el('select', { id: 'status-filter', 'aria-label': 'status' },
-      ['', 'pending', 'sent', 'dead'].map((s) => el('option', { value: s, selected: s === status }, s || 'any status')));
+      ['', 'pending', 'sent', 'dead', 'suppressed'].map((s) => el('option', { value: s, selected: s === status }, s || 'any status')));
     select.addEventListener('change', () => {
       location.hash = withQuery(route('channel', c.id), { status: select.value });
     });
@@ -535,7 +535,7 @@
     const channelIds = channels.ok ? channels.data.map((c) => c.id) : [];
     form.append(
       el('label', {}, 'Status', el('select', { name: 'status' },
-        ['', 'pending', 'sent', 'dead'].map((s) => el('option', { value: s, selected: s === f.status }, s || 'any')))),
+        ['', 'pending', 'sent', 'dead', 'suppressed'].map((s) => el('option', { value: s, selected: s === f.status }, s || 'any')))),
       el('label', {}, 'Channel', el('select', { name: 'channel' },
         [''].concat(channelIds).map((s) => el('option', { value: s, selected: s === f.channel }, s || 'any')))),
       input('title', 'Title contains'), input('fingerprint', 'Fingerprint'),
@@ -554,27 +554,50 @@
       pager(deliveries.data, (p) => withQuery('#/deliveries', Object.assign({}, f, { page: p }))));
   }
 
+  // GET /alerts/{id} answers per channel whether its match took the alert and what became of the
+  // delivery: sent, dead and why, waiting, or suppressed by which silence, inhibition or interval.
   async function alertPage(root, id) {
-    const [deliveries, channels] = await Promise.all([
-      api('GET', withQuery('deliveries', { alert: id, size: 500 })), api('GET', 'channels')]);
+    const why = await api('GET', 'alerts/' + encodeURIComponent(id));
     root.append(el('p', { class: 'crumbs' }, link('#/deliveries', 'Deliveries'), ' / alert ', id));
-    if (!deliveries.ok) {
-      root.append(el('h1', {}, 'Alert ' + id), refusal(deliveries));
+    if (!why.ok) {
+      root.append(el('h1', {}, 'Alert ' + id), refusal(why));
       return;
     }
-    const items = deliveries.data.items;
-    root.append(el('h1', { class: 'alert-heading' }, items.length ? items[0].title : 'Alert ' + id));
-    root.append(el('p', { class: 'summary' }, 'Alert ' + id
-      + (items.length ? ', fingerprint ' + items[0].fingerprint : '')));
-    root.append(el('section', {}, el('h2', {}, 'Channels that got it'), deliveryTable(items, true)));
-    if (channels.ok) {
-      const got = new Set(items.map((d) => d.channelId));
-      const others = channels.data.filter((c) => !got.has(c.id));
-      root.append(el('section', {}, el('h2', {}, 'Channels that did not'),
-        others.length ? el('ul', { class: 'why-not' }, others.map((c) => el('li', {}, link(route('channel', c.id), c.id), ': ',
-          c.enabled ? 'its match did not take this alert ' + JSON.stringify(c.match || {}) : 'the channel is disabled')))
-          : el('p', { class: 'empty' }, 'Every channel got it.')));
-    }
+    const a = why.data;
+    root.append(el('h1', { class: 'alert-heading' }, a.title));
+    root.append(el('section', {}, el('h2', {}, 'Alert'), dl([
+      ['Id', a.id], ['Received', when(a.receivedAt)], ['Severity', a.severity], ['Status', a.status],
+      ['Reason', a.reason], ['Fingerprint', link(withQuery('#/deliveries', { fingerprint: a.fingerprint }), a.fingerprint)],
+    ])));
+    const got = a.channels.filter((c) => c.delivery);
+    const not = a.channels.filter((c) => !c.delivery);
+    const rows = got.map((c) => {
+      const d = c.delivery;
+      let action = null;
+      if (d.status === 'dead' && isAdmin()) {
+        action = el('button', { type: 'button', class: 'small', dataset: { action: 'replay', delivery: d.id } }, 'Replay');
+        action.addEventListener('click', async () => {
+          action.disabled = true;
+          const r = await api('POST', 'deliveries/' + d.id + '/replay');
+          action.replaceWith(r.ok ? statusBadge(r.data.status) : refusal(r));
+        });
+      }
+      return el('tr', { dataset: { channel: c.channel, outcome: c.outcome } },
+        el('td', {}, c.configured === false ? c.channel + ' (no longer configured)' : link(route('channel', c.channel), c.channel)),
+        el('td', {}, statusBadge(d.status)),
+        el('td', {}, el('span', { class: 'outcome-name' }, c.outcome)),
+        el('td', { class: 'last-error' }, c.why),
+        el('td', {}, action));
+    });
+    root.append(el('section', {}, el('h2', {}, 'Channels that got it'), rows.length
+      ? el('table', { class: 'deliveries why' },
+        el('thead', {}, el('tr', {}, ['Channel', 'Delivery', 'Outcome', 'Why', ''].map((h) => el('th', {}, h)))),
+        el('tbody', {}, rows))
+      : el('p', { class: 'empty' }, 'No channel took this alert.')));
+    root.append(el('section', {}, el('h2', {}, 'Channels that did not'), not.length
+      ? el('ul', { class: 'why-not' }, not.map((c) => el('li', { dataset: { channel: c.channel } },
+        link(route('channel', c.channel), c.channel), ': ', c.why)))
+      : el('p', { class: 'empty' }, 'Every channel took it.')));
   }
 
   const RANGES = [

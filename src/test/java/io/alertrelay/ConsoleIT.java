@@ -238,7 +238,9 @@ class ConsoleIT {
         title.click();
         WebElement heading = waitFor(By.cssSelector("h1.alert-heading"));
         assertThat(heading.getText()).isEqualTo(XSS_TITLE);
-        assertThat(text(By.cssSelector(".summary"))).contains(xssAlertId);
+        assertThat(text(By.cssSelector(".page"))).contains(xssAlertId);
+        assertThat(browser.findElement(By.cssSelector("tr[data-channel='ops-webhook']")).getDomAttribute("data-outcome"))
+                .as("replayed in the test before").isEqualTo("delivered");
         assertThat(text(By.cssSelector(".why-not"))).contains("old-chat", "disabled").doesNotContain("audit-log");
         assertNoInjectedMarkup();
         shot("alert");

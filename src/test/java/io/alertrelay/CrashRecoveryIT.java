@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.alertrelay.support.PackagedRelay;
 import io.alertrelay.support.RelayTestSupport;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +59,7 @@ class CrashRecoveryIT {
     void pendingDeliveriesSurviveSigkill() throws Exception {
         target.start();
         target.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(503)));
-        int port = freePort();
+        int port = PackagedRelay.freePort();
         Files.writeString(workDir.resolve("application.yaml"), """
                 server:
                   port: %d
@@ -77,7 +77,7 @@ class CrashRecoveryIT {
                         url: http://127.0.0.1:%d/hook
                 """.formatted(port, target.port()));
 
-        relay = start();
+        relay = PackagedRelay.start(workDir, Path.of("target", "crash-recovery-relay.log"));
         awaitUp(port);
         List<String> accepted = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -96,7 +96,7 @@ class CrashRecoveryIT {
 
         target.resetAll();
         target.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200)));
-        relay = start();
+        relay = PackagedRelay.start(workDir, Path.of("target", "crash-recovery-relay.log"));
         RelayTestSupport.await("every accepted alert to be delivered after the restart", Duration.ofSeconds(60),
                 () -> alertIdsSeen(target.findAll(postRequestedFor(urlPathEqualTo("/hook")))).containsAll(accepted));
 
@@ -109,16 +109,6 @@ class CrashRecoveryIT {
             assertThat(rs.getInt(2)).isEqualTo(5);
             assertThat(rs.next()).as("only sent deliveries").isFalse();
         }
-    }
-
-    private Process start() throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getProperty("relay.jar", "target/alert-relay.jar");
-        return new ProcessBuilder(java, "-jar", Path.of(jar).toAbsolutePath().toString())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "crash-recovery-relay.log").toFile()))
-                .start();
     }
 
     private void awaitUp(int port) {
@@ -145,9 +135,4 @@ class CrashRecoveryIT {
         return ids;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

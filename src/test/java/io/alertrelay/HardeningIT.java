@@ -2,11 +2,11 @@ package io.alertrelay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alertrelay.support.PackagedRelay;
 import io.alertrelay.support.RelayTestSupport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +59,7 @@ class HardeningIT {
 
     @Test
     void noAlertIsRefusedWithA4xxWhileStartingOrStoppingAndBurstsAndStalledClientsDoNotKillIt() throws Exception {
-        port = freePort();
+        port = PackagedRelay.freePort();
         Files.writeString(workDir.resolve("application.yaml"), """
                 server:
                   port: %d
@@ -74,7 +74,7 @@ class HardeningIT {
 
         // starting: poll from before the port opens until the relay accepts
         Map<String, Integer> startup = new TreeMap<>();
-        relay = start();
+        relay = PackagedRelay.start(workDir, log, "-Xmx256m");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             assertThat(System.nanoTime()).as("the relay to accept within 120 s").isLessThan(deadline);
@@ -203,19 +203,4 @@ class HardeningIT {
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private Process start() throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getProperty("relay.jar", "target/alert-relay.jar");
-        return new ProcessBuilder(java, "-Xmx256m", "-jar", Path.of(jar).toAbsolutePath().toString())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -11,10 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.alertrelay.support.PackagedRelay;
 import io.alertrelay.support.RelayTestSupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,8 +63,8 @@ class MultiInstanceIT {
         pg = EmbeddedPostgres.builder().start();
         target.start();
         target.stubFor(post(urlPathEqualTo("/hook")).willReturn(aResponse().withStatus(200).withFixedDelay(5)));
-        int portA = freePort();
-        int portB = freePort();
+        int portA = PackagedRelay.freePort();
+        int portB = PackagedRelay.freePort();
         Process a = start("a", portA);
         Process b = start("b", portB);
         awaitUp(portA);
@@ -164,13 +164,7 @@ class MultiInstanceIT {
                       config:
                         url: http://127.0.0.1:%d/hook
                 """.formatted(port, pg.getJdbcUrl("postgres", "postgres"), target.port()));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getProperty("relay.jar", "target/alert-relay.jar");
-        Process p = new ProcessBuilder(java, "-jar", Path.of(jar).toAbsolutePath().toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "multi-instance-" + name + ".log").toFile()))
-                .start();
+        Process p = PackagedRelay.start(dir, Path.of("target", "multi-instance-" + name + ".log"));
         relays.add(p);
         return p;
     }
@@ -186,9 +180,4 @@ class MultiInstanceIT {
         });
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -2,8 +2,8 @@ package io.alertrelay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.alertrelay.support.PackagedRelay;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +53,7 @@ class SecretsAndLogsIT {
                       kind: webhook
                       config:
                         url: https://relay:pa55-w0rd-77@hooks.example.com/in
-                """.formatted(freePort()));
+                """.formatted(PackagedRelay.freePort()));
 
         relay = start("refused");
 
@@ -66,7 +66,7 @@ class SecretsAndLogsIT {
 
     @Test
     void alertTextIsLoggedOnOneLineWithControlCharactersEscaped() throws Exception {
-        int port = freePort();
+        int port = PackagedRelay.freePort();
         Files.writeString(workDir.resolve("application.yaml"), """
                 server:
                   port: %d
@@ -91,15 +91,9 @@ class SecretsAndLogsIT {
     }
 
     private Process start(String name) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getProperty("relay.jar", "target/alert-relay.jar");
         log = Path.of("target", "secrets-and-logs-" + name + ".log").toAbsolutePath();
         Files.deleteIfExists(log);
-        return new ProcessBuilder(java, "-jar", Path.of(jar).toAbsolutePath().toString())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        return PackagedRelay.start(workDir, log);
     }
 
     private String logged() {
@@ -133,9 +127,4 @@ class SecretsAndLogsIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

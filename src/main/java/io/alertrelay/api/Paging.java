@@ -9,7 +9,7 @@ record Paging(int page, int size) {
     static final int MAX_SIZE = 500;
     /** Far beyond any real history; keeps page * size well inside a long and the database's offset. */
     static final int MAX_PAGE = 1_000_000;
-    static final Set<String> STATUSES = Set.of("pending", "sent", "dead");
+    static final Set<String> STATUSES = Set.of("pending", "sent", "dead", "suppressed");
 
     static Paging of(String page, String size) {
         return new Paging(number("page", page, 0, 0, MAX_PAGE), number("size", size, DEFAULT_SIZE, 1, MAX_SIZE));
@@ -21,7 +21,7 @@ record Paging(int page, int size) {
             return null;
         }
         if (!STATUSES.contains(status)) {
-            throw new ApiErrors.BadRequest("status", "must be one of pending, sent, dead, got \"" + status + "\"");
+            throw new ApiErrors.BadRequest("status", "must be one of pending, sent, dead, suppressed, got \"" + status + "\"");
         }
         return status;
     }

@@ -28,10 +28,31 @@ public final class Channel {
     private final Template title;
     private final Template body;
     private final Map<String, Object> config;
+    private final Noise noise;
+
+    /**
+     * Noise control of the channel: whether silences and inhibit rules apply to it (an audit channel that
+     * must receive everything opts out), its mute and active time intervals and what a muted delivery does
+     * (hold: wait for the interval's end; otherwise dropped as suppressed), and its repeat interval (null:
+     * every repeat is sent).
+     */
+    public record Noise(boolean silenceable, List<String> muteTimeIntervals, List<String> activeTimeIntervals,
+                        boolean holdWhenMuted, java.time.Duration repeatInterval) {
+
+        public static final Noise NONE = new Noise(true, List.of(), List.of(), false, null);
+    }
 
     Channel(String id, KindSpec kind, boolean enabled, Severity minSeverity, Set<String> types, Set<String> reasons,
             Set<String> statuses, Set<String> projects, Map<String, String> labels, RateLimit rateLimit,
             Template title, Template body, Map<String, Object> config) {
+        this(id, kind, enabled, minSeverity, types, reasons, statuses, projects, labels, rateLimit, title, body, config,
+                Noise.NONE);
+    }
+
+    Channel(String id, KindSpec kind, boolean enabled, Severity minSeverity, Set<String> types, Set<String> reasons,
+            Set<String> statuses, Set<String> projects, Map<String, String> labels, RateLimit rateLimit,
+            Template title, Template body, Map<String, Object> config, Noise noise) {
+        this.noise = noise;
         this.id = id;
         this.kind = kind;
         this.enabled = enabled;
@@ -52,6 +73,7 @@ public final class Channel {
     public KindSpec spec() { return kind; }
     public boolean enabled() { return enabled; }
     public RateLimit rateLimit() { return rateLimit; }
+    public Noise noise() { return noise; }
 
     /** The match rule as declared (kebab-case keys, as in application.yaml); only the given conditions. */
     public Map<String, Object> matchRule() {
@@ -77,27 +99,39 @@ public final class Channel {
 
     /** All given conditions must hold; an empty condition matches everything. */
     public boolean matches(Alert a) {
+        return mismatch(a) == null;
+    }
+
+    /** The first condition of the match rule the alert fails, in words ("why was I not notified?"); null if it matches. */
+    public String mismatch(Alert a) {
         if (minSeverity != null && !a.severityLevel().atLeast(minSeverity)) {
-            return false;
+            return "min-severity: " + a.severity() + " is below " + minSeverity.wire();
         }
         if (!types.isEmpty() && (a.type() == null || !types.contains(a.type()))) {
-            return false;
+            return "types: " + (a.type() == null ? "the alert has no type" : a.type() + " is not one of " + sorted(types));
         }
         if (!reasons.isEmpty() && !reasons.contains(a.reason())) {
-            return false;
+            return "reasons: " + a.reason() + " is not one of " + sorted(reasons);
         }
         if (!statuses.isEmpty() && !statuses.contains(a.status())) {
-            return false;
+            return "statuses: " + a.status() + " is not one of " + sorted(statuses);
         }
         if (!projects.isEmpty() && (a.project() == null || !projects.contains(a.project()))) {
-            return false;
+            return "projects: " + (a.project() == null ? "the alert has no project" : a.project() + " is not one of "
+                    + sorted(projects));
         }
         for (Map.Entry<String, String> l : labels.entrySet()) {
-            if (a.labels() == null || !l.getValue().equals(a.labels().get(l.getKey()))) {
-                return false;
+            String actual = a.labels() == null ? null : a.labels().get(l.getKey());
+            if (!l.getValue().equals(actual)) {
+                return "labels." + l.getKey() + ": " + (actual == null ? "the alert has no such label"
+                        : "\"" + actual + "\" is not \"" + l.getValue() + "\"");
             }
         }
-        return true;
+        return null;
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        return values.stream().sorted().toList();
     }
 
     public String renderTitle(Alert alert) {

@@ -15,6 +15,11 @@ public class ChannelProperties {
     private String rateLimit;
     private Template template = new Template();
     private Map<String, Object> config = new LinkedHashMap<>();
+    private boolean silenceable = true;
+    private List<String> muteTimeIntervals = new ArrayList<>();
+    private List<String> activeTimeIntervals = new ArrayList<>();
+    private String whenMuted;
+    private String repeatInterval;
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
@@ -30,6 +35,16 @@ public class ChannelProperties {
     public void setTemplate(Template template) { this.template = template; }
     public Map<String, Object> getConfig() { return config; }
     public void setConfig(Map<String, Object> config) { this.config = config; }
+    public boolean isSilenceable() { return silenceable; }
+    public void setSilenceable(boolean silenceable) { this.silenceable = silenceable; }
+    public List<String> getMuteTimeIntervals() { return muteTimeIntervals; }
+    public void setMuteTimeIntervals(List<String> muteTimeIntervals) { this.muteTimeIntervals = muteTimeIntervals; }
+    public List<String> getActiveTimeIntervals() { return activeTimeIntervals; }
+    public void setActiveTimeIntervals(List<String> activeTimeIntervals) { this.activeTimeIntervals = activeTimeIntervals; }
+    public String getWhenMuted() { return whenMuted; }
+    public void setWhenMuted(String whenMuted) { this.whenMuted = whenMuted; }
+    public String getRepeatInterval() { return repeatInterval; }
+    public void setRepeatInterval(String repeatInterval) { this.repeatInterval = repeatInterval; }
 
     public static class Match {
         private String minSeverity;

@@ -46,8 +46,12 @@ public class ChannelRegistry {
     private final Map<String, KindSpec> kinds = new TreeMap<>();
     private volatile Map<String, Channel> channels;
 
+    /** Names of alert-relay.time-intervals, which channels' mute and active intervals refer to. */
+    private final Set<String> timeIntervals = new java.util.HashSet<>();
+
     public ChannelRegistry(RelayProperties props, List<PayloadBuilder> builders) {
         builders.forEach(b -> kinds.put(b.spec().name(), b.spec()));
+        props.getTimeIntervals().forEach(t -> timeIntervals.add(t.getName()));
         this.channels = validate(props.getChannels());
     }
 
@@ -135,7 +139,40 @@ public class ChannelRegistry {
         Template body = compile(where, bodyField, bodySource);
         return new Channel(p.getId(), kind, p.isEnabled(), min, new HashSet<>(nonNull(m.getTypes())), reasons,
                 statuses, new HashSet<>(nonNull(m.getProjects())),
-                m.getLabels() == null ? Map.of() : Map.copyOf(m.getLabels()), rate, title, body, config);
+                m.getLabels() == null ? Map.of() : Map.copyOf(m.getLabels()), rate, title, body, config, noise(p, where));
+    }
+
+    private Channel.Noise noise(ChannelProperties p, String where) {
+        List<String> mute = intervalNames(where, "mute-time-intervals", p.getMuteTimeIntervals());
+        List<String> active = intervalNames(where, "active-time-intervals", p.getActiveTimeIntervals());
+        String whenMuted = p.getWhenMuted() == null ? "drop" : p.getWhenMuted().trim().toLowerCase(Locale.ROOT);
+        if (!whenMuted.equals("drop") && !whenMuted.equals("hold")) {
+            throw fail(where, "when-muted", "must be drop or hold, got \"" + p.getWhenMuted() + "\"");
+        }
+        java.time.Duration repeat = null;
+        if (p.getRepeatInterval() != null && !p.getRepeatInterval().isBlank()) {
+            try {
+                repeat = org.springframework.boot.convert.DurationStyle.detectAndParse(p.getRepeatInterval().trim());
+            } catch (IllegalArgumentException e) {
+                throw fail(where, "repeat-interval", "must be a duration such as 30m, 4h or 1d, got \""
+                        + p.getRepeatInterval() + "\"");
+            }
+            if (repeat.isNegative() || repeat.isZero()) {
+                throw fail(where, "repeat-interval", "must be positive, got \"" + p.getRepeatInterval() + "\"");
+            }
+        }
+        return new Channel.Noise(p.isSilenceable(), mute, active, whenMuted.equals("hold"), repeat);
+    }
+
+    private List<String> intervalNames(String where, String field, List<String> names) {
+        for (String n : nonNull(names)) {
+            if (!timeIntervals.contains(n)) {
+                throw fail(where, field, "names an unknown time interval \"" + n + "\" (defined: "
+                        + (timeIntervals.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(timeIntervals)))
+                        + "; see alert-relay.time-intervals)");
+            }
+        }
+        return List.copyOf(nonNull(names));
     }
 
     private static String defaultTitle() {

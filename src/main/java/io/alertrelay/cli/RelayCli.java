@@ -27,11 +27,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RelayCli {
 
-    static final Set<String> COMMANDS = Set.of("channels", "deliveries", "keys");
+    static final Set<String> COMMANDS = Set.of("channels", "deliveries", "keys", "silences", "alerts");
     static final String DEFAULT_URL = "http://127.0.0.1:8080";
     static final String API_KEY_ENV = "ALERT_RELAY_API_KEY";
     private static final Set<String> VALUE_OPTIONS = Set.of("--url", "--api-key", "--scopes", "--timeout", "--status",
-            "--page", "--size");
+            "--page", "--size", "--duration", "--starts", "--ends", "--comment", "--author", "--state");
     private static final Set<String> FLAG_OPTIONS = Set.of("--json", "--all", "--help");
 
     static final String USAGE = """
@@ -47,6 +47,11 @@ public final class RelayCli {
               keys create <name> --scopes a,b   create an API key (scopes: alerts:write, channels:read, admin)
               keys list
               keys revoke <id>
+              silences add <matcher>... (--duration 2h | --ends T) --comment TEXT [--starts T] [--author NAME]
+                                                silence alerts, e.g. silences add env=prod 'alertname=~Disk.*' --duration 2h --comment "db maintenance"
+              silences list [--state active|pending|expired]
+              silences expire <id>
+              alerts why <id>                   per channel: matched or not, delivered, dead, or suppressed and by what
 
             options:
               --url URL          the relay (default http://127.0.0.1:8080)
@@ -217,8 +222,65 @@ public final class RelayCli {
                 }
                 return 0;
             }
+            case "silences add" -> {
+                return silencesAdd(rest, o);
+            }
+            case "silences list" -> {
+                noArgs(rest);
+                String state = o.get("--state");
+                JsonNode r = call("GET", "/silences" + (state == null ? "" : "?state=" + URLEncoder.encode(state,
+                        StandardCharsets.UTF_8)), null, null);
+                return print(r, () -> {
+                    List<List<String>> rows = new ArrayList<>();
+                    r.forEach(x -> rows.add(List.of(text(x, "id"), text(x.path("status"), "state"), text(x, "matchersText"),
+                            text(x, "startsAt"), text(x, "endsAt"), text(x, "createdBy"), cut(text(x, "comment"), 60))));
+                    table(List.of("ID", "STATE", "MATCHERS", "STARTS", "ENDS", "CREATED BY", "COMMENT"), rows);
+                });
+            }
+            case "silences expire" -> {
+                JsonNode r = call("DELETE", "/silences/" + segment(one(rest, "silence id")), null, null);
+                return print(r, () -> out.println("silence " + text(r, "id") + " is " + text(r.path("status"), "state")
+                        + " (ended " + text(r, "endsAt") + ")"));
+            }
+            case "alerts why" -> {
+                JsonNode r = call("GET", "/alerts/" + segment(one(rest, "alert id")), null, null);
+                return print(r, () -> {
+                    out.println("alert " + text(r, "id") + ": [" + text(r, "severity") + "] " + text(r, "title") + " ("
+                            + text(r, "status") + ", fingerprint " + text(r, "fingerprint") + ")");
+                    List<List<String>> rows = new ArrayList<>();
+                    r.path("channels").forEach(c -> rows.add(List.of(text(c, "channel"), text(c, "outcome"), text(c, "why"))));
+                    table(List.of("CHANNEL", "OUTCOME", "WHY"), rows);
+                });
+            }
             default -> throw new UsageError(w.isEmpty() ? "no command given" : "unknown command \"" + String.join(" ", w) + "\"");
         }
+    }
+
+    /** Like amtool silence add: each argument one matcher, the silence from now (or --starts) for --duration. */
+    private int silencesAdd(List<String> matchers, Map<String, String> o) {
+        if (matchers.isEmpty()) {
+            throw new UsageError("silences add needs at least one matcher, e.g. env=prod 'alertname=~Disk.*'");
+        }
+        String comment = o.get("--comment");
+        if (comment == null || comment.isBlank()) {
+            throw new UsageError("silences add needs --comment (why the alerts are silenced)");
+        }
+        if (o.containsKey("--duration") == o.containsKey("--ends")) {
+            throw new UsageError("silences add needs either --duration (e.g. 2h) or --ends (RFC 3339)");
+        }
+        ObjectNode body = json.createObjectNode().put("matchers", String.join(",", matchers)).put("comment", comment)
+                .put("createdBy", o.getOrDefault("--author", System.getProperty("user.name", "cli")));
+        if (o.containsKey("--duration")) {
+            body.put("duration", o.get("--duration"));
+        } else {
+            body.put("endsAt", o.get("--ends"));
+        }
+        if (o.containsKey("--starts")) {
+            body.put("startsAt", o.get("--starts"));
+        }
+        JsonNode r = call("POST", "/silences", body, null);
+        return print(r, () -> out.println("silence " + text(r, "id") + " " + text(r.path("status"), "state") + ": "
+                + text(r, "matchersText") + " until " + text(r, "endsAt")));
     }
 
     private int channelsList() {

@@ -91,8 +91,7 @@ public class IngestGate extends OncePerRequestFilter {
         int max = settings.getMaxBodyBytes();
         long declared = request.getContentLengthLong();
         if (declared > max) {
-            CloseUnreadBodies.abandon(request);
-            Refusals.write(json, response, 413, "payload_too_large", "request body exceeds " + max + " bytes", "$", 0);
+            Refusals.tooLarge(json, request, response, max);
             return;
         }
         if (!limit.tryEnter()) {

@@ -2,14 +2,12 @@ package io.alertrelay.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.alertrelay.web.HidingHeaders;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
@@ -106,9 +104,11 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             return Optional.of(read ? Scope.CHANNELS_READ : Scope.ADMIN);
         }
         if (under(path, "/alerts")) {
-            return Optional.of(Scope.ALERTS_WRITE);
+            // GET /alerts/{id} is the "why" view: reading, like the delivery history
+            return Optional.of(read ? Scope.CHANNELS_READ : Scope.ALERTS_WRITE);
         }
-        if (under(path, "/channels") || under(path, "/deliveries")) {
+        // silences: anyone who may read may list them; creating and expiring one is admin's
+        if (under(path, "/channels") || under(path, "/deliveries") || under(path, "/silences")) {
             boolean reads = read || (method.equals("POST") && PREVIEW.matcher(path).matches());
             return Optional.of(reads ? Scope.CHANNELS_READ : Scope.ADMIN);
         }
@@ -158,30 +158,15 @@ public class ApiKeyFilter extends OncePerRequestFilter {
      * exchange, where a trace, a log step or an error report could print them; what it never gets it
      * cannot leak.
      */
-    static final class WithoutKeyHeaders extends HttpServletRequestWrapper {
+    static final class WithoutKeyHeaders extends HidingHeaders {
 
         WithoutKeyHeaders(HttpServletRequest request) {
             super(request);
         }
 
-        private static boolean hidden(String name) {
+        @Override
+        protected boolean hidden(String name) {
             return AUTHORIZATION.equalsIgnoreCase(name) || API_KEY_HEADER.equalsIgnoreCase(name);
-        }
-
-        @Override
-        public String getHeader(String name) {
-            return hidden(name) ? null : super.getHeader(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaders(String name) {
-            return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
-        }
-
-        @Override
-        public Enumeration<String> getHeaderNames() {
-            return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
-                    .filter(n -> !hidden(n)).toList());
         }
     }
 }

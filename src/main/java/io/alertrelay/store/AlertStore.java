@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import io.alertrelay.RelayProperties;
 import java.util.List;
+import java.util.Map;
+import io.alertrelay.noise.NoiseControl;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import com.fasterxml.uuid.Generators;
@@ -54,10 +56,12 @@ public class AlertStore {
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final DeliveryQueue queue;
     private final GroupCommit<List<Alert>, List<Accepted>> commits;
+    private final NoiseControl noise;
 
     public AlertStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper json, ChannelRegistry channels,
                       DeliveryStore deliveries, InstanceId instance, RelayProperties props,
-                      @Lazy DeliveryQueue queue) {
+                      @Lazy DeliveryQueue queue, NoiseControl noise) {
+        this.noise = noise;
         this.jdbc = jdbc;
         this.tx = deliveries.isPostgres() ? GroupCommit.bounded(tx) : tx;
         this.json = json;
@@ -213,12 +217,19 @@ public class AlertStore {
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 alert.id(), alert.clientId(), alert.fingerprint(), alert.title(), alert.severity(), alert.status(),
                 alert.source(), body, ts);
+        // silences, inhibitions, mutes and repeats decided now cost no worker and no claim later
+        Map<String, String> attributes = noise.observe(alert, now);
         List<Long> ids = new ArrayList<>();
         List<FreshDelivery> claimed = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
         boolean overflow = false;
         Timestamp lease = Timestamp.from(now.plusSeconds(props.getDelivery().getLeaseSeconds()));
         for (Channel c : targets) {
+            NoiseControl.Verdict verdict = noise.atIngest(c, alert, attributes, now);
+            if (verdict.action() != NoiseControl.Action.SEND) {
+                ids.add(insertQuiet(alert, c, verdict, ts));
+                continue;
+            }
             boolean behind = deliveries.hasPending(c.id(), alert.fingerprint(), -1);
             boolean first = !behind && claimBudget[0] > 0;
             if (behind) {
@@ -251,6 +262,28 @@ public class AlertStore {
             }
         }
         return new Accepted(alert.id(), false, ids, claimed, waiting, overflow);
+    }
+
+    /** A delivery noise control stopped at ingest (suppressed), or holds until its channel's mute ends (pending). */
+    private long insertQuiet(Alert alert, Channel c, NoiseControl.Verdict verdict, Timestamp ts) {
+        boolean held = verdict.action() == NoiseControl.Action.HOLD;
+        GeneratedKeyHolder key = new GeneratedKeyHolder();
+        jdbc.update(con -> {
+            PreparedStatement ps = con.prepareStatement("INSERT INTO deliveries (alert_id, channel_id, fingerprint, status, "
+                    + "attempts, lease_until, suppressed_reason, suppressed_ref, created_at, updated_at) "
+                    + "VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)", new String[] {"id"});
+            ps.setString(1, alert.id());
+            ps.setString(2, c.id());
+            ps.setString(3, alert.fingerprint());
+            ps.setString(4, held ? "pending" : "suppressed");
+            ps.setTimestamp(5, held ? Timestamp.from(verdict.until()) : null);
+            ps.setString(6, verdict.reason());
+            ps.setString(7, verdict.ref());
+            ps.setTimestamp(8, ts);
+            ps.setTimestamp(9, ts);
+            return ps;
+        }, key);
+        return key.getKey().longValue();
     }
 
 }

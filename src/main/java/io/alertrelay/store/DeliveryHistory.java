@@ -133,9 +133,9 @@ public class DeliveryHistory {
         return jdbc.update(REPLAY, Timestamp.from(Instant.now()), id) == 1;
     }
 
-    /** "Still dead" as the two other statuses, so H2 finds the row by primary key (see DeliveryStore.STILL_PENDING). */
+    /** "Still dead" as the other statuses, so H2 finds the row by primary key (see DeliveryStore.STILL_PENDING). */
     static final String REPLAY = "UPDATE deliveries SET status = 'pending', claimed_by = NULL, lease_until = NULL, "
-            + "updated_at = ? WHERE id = ? AND status NOT IN ('pending', 'sent')";
+            + "updated_at = ? WHERE id = ? AND status NOT IN ('pending', 'sent', 'suppressed')";
 
     /** All dead deliveries of a channel back to pending; returns how many. */
     public int replayChannel(String channelId) {

@@ -57,9 +57,10 @@ public class DeliveryStore {
      * by id through deliveries_pending_idx while the table is small, scanning every pending row, and
      * the connection keeps that cached plan for its whole life. Under a backlog of thousands of
      * pending rows every claim and every sent mark then read them all. In this form H2 (and PostgreSQL)
-     * look the row up by primary key; StatementPlanTest holds both to it.
+     * look the row up by primary key; StatementPlanTest holds both to it. Every final status must be
+     * listed here (suppressed: stopped by noise control).
      */
-    static final String STILL_PENDING = "status NOT IN ('sent', 'dead')";
+    static final String STILL_PENDING = "status NOT IN ('sent', 'dead', 'suppressed')";
     static final String CLAIM_ROW = "UPDATE deliveries SET claimed_by = ?, lease_until = ?, updated_at = ? "
             + "WHERE id = ? AND " + STILL_PENDING + " AND (lease_until IS NULL OR lease_until < ?)";
     static final String RENEW = "UPDATE deliveries SET lease_until = ? WHERE id = ? AND claimed_by = ? AND " + STILL_PENDING;
@@ -70,6 +71,11 @@ public class DeliveryStore {
     static final String MARK_SENT = "UPDATE deliveries SET status = 'sent', attempts = attempts + ?, sent_at = ?, "
             + "updated_at = ?, last_error = NULL, last_error_type = NULL, claimed_by = NULL, lease_until = NULL "
             + "WHERE id = ? AND " + STILL_PENDING + " AND claimed_by = ?";
+
+    static final String SUPPRESS = "UPDATE deliveries SET status = 'suppressed', suppressed_reason = ?, suppressed_ref = ?, "
+            + "updated_at = ?, claimed_by = NULL, lease_until = NULL WHERE id = ? AND " + STILL_PENDING + " AND claimed_by = ?";
+    static final String HOLD = "UPDATE deliveries SET claimed_by = NULL, lease_until = ?, suppressed_reason = 'held', "
+            + "suppressed_ref = ?, updated_at = ? WHERE id = ? AND claimed_by = ? AND " + STILL_PENDING;
 
     /** The two claim queries as a pass runs them, without and with a paused channel (for StatementPlanTest). */
     static List<String> claimQueries(int limit) {
@@ -230,6 +236,24 @@ public class DeliveryStore {
      */
     public void defer(long id, Instant notBefore) {
         jdbc.update(DEFER, Timestamp.from(notBefore), Timestamp.from(Instant.now()), id, instance.id());
+    }
+
+    /**
+     * Noise control stopped the delivery: it becomes suppressed (final) with why and by what (silence id,
+     * inhibiting alert id, interval name). False when the row was no longer this instance's to change.
+     */
+    public boolean suppress(long id, String reason, String ref, String claimedBy) {
+        return jdbc.update(SUPPRESS, reason, ref, Timestamp.from(Instant.now()), id, claimedBy) == 1;
+    }
+
+    /** A muted channel holds the delivery: pending, not claimed again before {@code until}. */
+    public void hold(long id, Instant until, String interval, String claimedBy) {
+        jdbc.update(HOLD, Timestamp.from(until), interval, Timestamp.from(Instant.now()), id, claimedBy);
+    }
+
+    public String suppressedReason(long id) {
+        List<String> r = jdbc.queryForList("SELECT suppressed_reason FROM deliveries WHERE id = ?", String.class, id);
+        return r.isEmpty() ? null : r.get(0);
     }
 
     /** A successful send, to be recorded: the delivery becomes sent and its channel counts a success. */

@@ -52,8 +52,7 @@ public class ApiBodyLimit extends OncePerRequestFilter {
         int max = settings.getMaxBodyBytes();
         long declared = request.getContentLengthLong();
         if (declared > max) {
-            CloseUnreadBodies.abandon(request);
-            Refusals.write(json, response, 413, "payload_too_large", "request body exceeds " + max + " bytes", "$", 0);
+            Refusals.tooLarge(json, request, response, max);
             return;
         }
         long reserved = declared >= 0 ? declared : max;
@@ -67,7 +66,7 @@ public class ApiBodyLimit extends OncePerRequestFilter {
             try (InputStream in = new GuardedBody(request.getInputStream(), max, settings.getBodyTimeoutMs(), request)) {
                 body = in.readAllBytes();
             } catch (GuardedBody.TooLarge e) {
-                Refusals.write(json, response, 413, "payload_too_large", "request body exceeds " + max + " bytes", "$", 0);
+                Refusals.tooLarge(json, request, response, max);
                 return;
             } catch (GuardedBody.TooSlow e) {
                 Refusals.write(json, response, 408, "request_timeout", "the request body did not arrive in time", "$", 0);

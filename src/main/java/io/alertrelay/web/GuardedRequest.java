@@ -2,11 +2,8 @@ package io.alertrelay.web;
 
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -14,7 +11,7 @@ import java.util.zip.GZIPInputStream;
  * limit on the inflated bytes, and shown to what follows as a plain body of unknown length, so that no
  * later layer (Camel's servlet binding would) inflates it again without a limit.
  */
-public final class GuardedRequest extends HttpServletRequestWrapper {
+public final class GuardedRequest extends HidingHeaders {
 
     private final boolean gzip;
     private final long maxBytes;
@@ -39,23 +36,9 @@ public final class GuardedRequest extends HttpServletRequestWrapper {
         return body;
     }
 
-    private boolean hidden(String name) {
+    @Override
+    protected boolean hidden(String name) {
         return gzip && ("Content-Encoding".equalsIgnoreCase(name) || "Content-Length".equalsIgnoreCase(name));
-    }
-
-    @Override
-    public String getHeader(String name) {
-        return hidden(name) ? null : super.getHeader(name);
-    }
-
-    @Override
-    public Enumeration<String> getHeaders(String name) {
-        return hidden(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
-    }
-
-    @Override
-    public Enumeration<String> getHeaderNames() {
-        return Collections.enumeration(Collections.list(super.getHeaderNames()).stream().filter(n -> !hidden(n)).toList());
     }
 
     @Override

@@ -32,4 +32,11 @@ public final class Refusals {
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         json.writeValue(response.getOutputStream(), body);
     }
+
+    /** 413 for a body over {@code max} bytes; the rest of the body is not read. */
+    public static void tooLarge(ObjectMapper json, jakarta.servlet.http.HttpServletRequest request,
+                                HttpServletResponse response, long max) throws IOException {
+        CloseUnreadBodies.abandon(request);
+        write(json, response, 413, "payload_too_large", "request body exceeds " + max + " bytes", "$", 0);
+    }
 }

@@ -94,6 +94,12 @@ class SecurityStartupTest {
         assertThat(ApiKeyFilter.required("POST", "/deliveries/7/replay")).contains(Scope.ADMIN);
         assertThat(ApiKeyFilter.required("POST", "/admin/reload")).contains(Scope.ADMIN);
         assertThat(ApiKeyFilter.required("DELETE", "/admin/keys/x")).contains(Scope.ADMIN);
+        // noise control: the why view and the silences are read with channels:read, silences changed by admin
+        assertThat(ApiKeyFilter.required("GET", "/alerts/0193-abc")).contains(Scope.CHANNELS_READ);
+        assertThat(ApiKeyFilter.required("GET", "/silences")).contains(Scope.CHANNELS_READ);
+        assertThat(ApiKeyFilter.required("GET", "/silences/x")).contains(Scope.CHANNELS_READ);
+        assertThat(ApiKeyFilter.required("POST", "/silences")).contains(Scope.ADMIN);
+        assertThat(ApiKeyFilter.required("DELETE", "/silences/x")).contains(Scope.ADMIN);
         // prefixes are whole segments: /alertsfoo is not ingest, so it falls to the admin default
         assertThat(ApiKeyFilter.required("POST", "/alertsx")).contains(Scope.ADMIN);
         assertThat(ApiKeyFilter.required("GET", "/actuator/health/readiness")).isEmpty();

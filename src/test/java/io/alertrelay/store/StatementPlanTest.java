@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class StatementPlanTest {
 
     static final List<String> BY_ID = List.of(DeliveryStore.CLAIM_ROW, DeliveryStore.RENEW, DeliveryStore.RELEASE,
-            DeliveryStore.DEFER, DeliveryStore.MARK_SENT, DeliveryHistory.REPLAY, Retention.DELETE_FINISHED);
+            DeliveryStore.DEFER, DeliveryStore.MARK_SENT, DeliveryStore.SUPPRESS, DeliveryStore.HOLD, DeliveryHistory.REPLAY, Retention.DELETE_FINISHED);
 
     @Test
     void eachLooksTheRowUpByPrimaryKeyOnAnEmptyAndOnAFilledTable() throws SQLException {
@@ -79,7 +79,7 @@ class StatementPlanTest {
                 + "created_at, updated_at) VALUES ('plan-alert', 'c', ?, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")) {
             for (int i = 0; i < n; i++) {
                 p.setString(1, "f" + i);
-                p.setString(2, i % 3 == 0 ? "pending" : i % 3 == 1 ? "sent" : "dead");
+                p.setString(2, i % 4 == 0 ? "pending" : i % 4 == 1 ? "sent" : i % 4 == 2 ? "dead" : "suppressed");
                 p.addBatch();
             }
             p.executeBatch();
