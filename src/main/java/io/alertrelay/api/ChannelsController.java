@@ -80,8 +80,8 @@ public class ChannelsController {
 
     @PostMapping(path = "/channels/{id}/test", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Send a test alert through this channel only and wait for the outcome",
-            description = "The alert has reason \"test\" and a title starting with [TEST]; PagerDuty gets a trigger, then a "
-                    + "resolve on the same fingerprint. Answers 200 with outcome sent or failed (with the channel's failure "
+            description = "The alert has reason \"test\" and a title starting with [TEST]; a kind that opens incidents "
+                    + "(its kind file says test.then: resolve: PagerDuty, Opsgenie, …) gets a trigger, then a resolve on the same fingerprint. Answers 200 with outcome sent or failed (with the channel's failure "
                     + "fields), or 202 with outcome pending if the delivery is still being retried when the timeout ends.")
     public ResponseEntity<ChannelTester.Result> test(@PathVariable("id") String id,
                                                      @Parameter(description = "seconds to wait for the outcome, 1 to 300 (default 60)")
