@@ -69,6 +69,12 @@
     }
   }
 
+  // Element.replaceChildren would show a null child as the text "null"
+  function fill(parent, ...children) {
+    parent.replaceChildren();
+    append(parent, children);
+  }
+
   function link(hash, text, cls) {
     return el('a', { href: hash, class: cls }, text);
   }
@@ -246,7 +252,7 @@
     else draw = () => channelsPage(content);
     await draw();
     if (generation !== state.generation) return;
-    main.replaceChildren(content);
+    fill(main, content);
     document.title = (content.querySelector('h1') || {}).textContent + ' · alert-relay';
     // only the list refreshes itself: on a channel page it would wipe a half-typed preview
     if (page === 'channels') {
@@ -384,7 +390,7 @@
       replayAll.addEventListener('click', async () => {
         replayAll.disabled = true;
         const r = await api('POST', 'channels/' + encodeURIComponent(c.id) + '/replay');
-        replayOut.replaceChildren(r.ok ? r.data.replayed + ' dead deliveries are pending again; sending…' : refusal(r));
+        fill(replayOut, r.ok ? r.data.replayed + ' dead deliveries are pending again; sending…' : refusal(r));
         if (r.ok) renderWhenSettled(c.id);
       });
       actions.append(el('div', { class: 'buttons' }, testButton, replayAll), outcome, replayOut);
@@ -406,7 +412,7 @@
     button.classList.add('busy');
     const started = Date.now();
     const waiting = el('p', { class: 'waiting' }, 'Sending a [TEST] alert through ' + c.id + '…');
-    outcome.replaceChildren(waiting);
+    fill(outcome, waiting);
     const tick = setInterval(() => {
       waiting.textContent = 'Sending a [TEST] alert through ' + c.id + '… ' + Math.round((Date.now() - started) / 1000)
         + ' s (retries included, up to 60 s)';
@@ -416,13 +422,13 @@
     button.disabled = false;
     button.classList.remove('busy');
     if (!r.ok) {
-      outcome.replaceChildren(refusal(r));
+      fill(outcome, refusal(r));
       return;
     }
     const t = r.data;
     const steps = (t.steps || []).map((s) => el('li', {}, s.action + ': ' + s.status + ' after ' + s.attempts + ' attempt(s)'
       + (s.lastError ? ', ' + s.lastError : '')));
-    outcome.replaceChildren(
+    fill(outcome, 
       el('p', { class: 'result result-' + t.outcome, dataset: { outcome: t.outcome } },
         'Test ' + t.outcome + ' in ' + t.elapsedMs + ' ms.'),
       steps.length ? el('ul', {}, steps) : null,
@@ -513,7 +519,7 @@
     const button = el('button', { type: 'button', id: 'preview-button' }, 'Preview');
     button.addEventListener('click', async () => {
       const r = await api('POST', 'channels/' + encodeURIComponent(c.id) + '/preview', input.value);
-      out.replaceChildren(r.ok ? el('pre', { class: 'preview' }, JSON.stringify(r.data.request, null, 2)) : refusal(r));
+      fill(out, r.ok ? el('pre', { class: 'preview' }, JSON.stringify(r.data.request, null, 2)) : refusal(r));
     });
     return el('section', {}, el('h2', {}, 'Preview'),
       el('p', { class: 'hint' }, 'Paste an alert (the JSON of POST /alerts) to see the request ' + c.id

@@ -217,6 +217,7 @@ class ConsoleIT {
         WebElement outcome = new WebDriverWait(browser, Duration.ofSeconds(60)).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#test-outcome [data-outcome]")));
         assertThat(outcome.getDomAttribute("data-outcome")).isEqualTo("sent");
+        assertThat(text(By.id("test-outcome"))).startsWith("Test sent in").doesNotContain("null");
         assertThat(TARGET.findAll(postRequestedFor(urlPathEqualTo("/hook")))).as("the test alert reached the target").hasSize(2);
 
         browser.findElement(By.id("preview-button")).click();
