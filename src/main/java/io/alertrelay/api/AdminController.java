@@ -33,7 +33,9 @@ public class AdminController {
             ConfigReloader.Outcome o = reloader.reload(flag("allow-empty", allowEmpty));
             return new ReloadResult(o.channels(), o.added(), o.removed());
         } catch (InvalidChannelConfigException e) {
-            throw new ApiErrors.BadRequest("invalid_config", "alert-relay.channels", e.getMessage());
+            throw new ApiErrors.BadRequest("invalid_config",
+                    e instanceof io.alertrelay.kind.InvalidKindException ? "alert-relay.kinds-dir" : "alert-relay.channels",
+                    e.getMessage());
         } catch (ConfigReloader.NoChannelsLeft e) {
             throw new ApiErrors.Conflict("no_channels", e.getMessage());
         }

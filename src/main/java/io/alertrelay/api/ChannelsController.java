@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -53,14 +54,15 @@ public class ChannelsController {
     @Operation(summary = "Every configured channel with its status (secrets masked)")
     public List<ChannelView> list() {
         Map<String, ChannelStats> stats = history.stats();
-        return channels.all().stream().map(c -> view(c, stats.getOrDefault(c.id(), empty()))).toList();
+        Set<String> paused = flow.pausedChannels();
+        return channels.all().stream().map(c -> view(c, stats.getOrDefault(c.id(), empty()), paused)).toList();
     }
 
     @GetMapping(path = "/channels/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "One channel with its status (secrets masked)")
     public ChannelView get(@PathVariable("id") String id) {
         Channel c = channel(id);
-        return view(c, history.stats(c.id()));
+        return view(c, history.stats(c.id()), flow.pausedChannels());
     }
 
     @GetMapping(path = "/channels/{id}/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -78,8 +80,8 @@ public class ChannelsController {
 
     @PostMapping(path = "/channels/{id}/test", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Send a test alert through this channel only and wait for the outcome",
-            description = "The alert has reason \"test\" and a title starting with [TEST]; PagerDuty gets a trigger, then a "
-                    + "resolve on the same fingerprint. Answers 200 with outcome sent or failed (with the channel's failure "
+            description = "The alert has reason \"test\" and a title starting with [TEST]; a kind that opens incidents "
+                    + "(its kind file says test.then: resolve: PagerDuty, Opsgenie, …) gets a trigger, then a resolve on the same fingerprint. Answers 200 with outcome sent or failed (with the channel's failure "
                     + "fields), or 202 with outcome pending if the delivery is still being retried when the timeout ends.")
     public ResponseEntity<ChannelTester.Result> test(@PathVariable("id") String id,
                                                      @Parameter(description = "seconds to wait for the outcome, 1 to 300 (default 60)")
@@ -103,9 +105,10 @@ public class ChannelsController {
         return channels.find(id).orElseThrow(() -> new ApiErrors.NotFound("no channel with id '" + id + "'"));
     }
 
-    private ChannelView view(Channel c, ChannelStats stats) {
+    private ChannelView view(Channel c, ChannelStats stats, Set<String> paused) {
         RateLimit limit = flow.effectiveLimit(c);
-        return new ChannelView(c.id(), c.kind(), c.enabled(), c.matchRule(), limit == null ? null : limit.toString(),
+        String health = ApiViews.Health.of(c.enabled(), paused.contains(c.id()), stats).value();
+        return new ChannelView(c.id(), c.kind(), c.enabled(), health, c.matchRule(), limit == null ? null : limit.toString(),
                 c.maskedConfig(), stats);
     }
 

@@ -9,8 +9,10 @@ import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.channel.Masking;
 import io.alertrelay.delivery.DeliveryContext;
+import io.alertrelay.delivery.NonRetryableDeliveryException;
 import io.alertrelay.delivery.OutboundRequest;
 import io.alertrelay.delivery.PayloadBuilder;
+import io.alertrelay.kind.KindRequests;
 import io.alertrelay.kinds.email.EmailPayload.OutboundMail;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -39,7 +41,11 @@ public class PreviewController {
     private final AlertParser parser;
     private final ObjectMapper json;
 
-    public PreviewController(ChannelRegistry channels, List<PayloadBuilder> builders, AlertParser parser, ObjectMapper json) {
+    private final KindRequests kindRequests;
+
+    public PreviewController(ChannelRegistry channels, List<PayloadBuilder> builders, AlertParser parser, ObjectMapper json,
+                             KindRequests kindRequests) {
+        this.kindRequests = kindRequests;
         this.channels = channels;
         this.builders = builders.stream().collect(Collectors.toMap(b -> b.spec().name(), Function.identity()));
         this.parser = parser;
@@ -51,7 +57,15 @@ public class PreviewController {
         Channel channel = channels.find(id).orElseThrow(() -> new ApiErrors.NotFound("no channel with id '" + id + "'"));
         JsonNode root = parser.readTree(body);
         Alert alert = parser.parseAlerts(root, 1).get(0).withId("preview", Instant.now());
-        Object built = builders.get(channel.kind()).build(new DeliveryContext(0, channel, alert));
+        PayloadBuilder builder = builders.get(channel.kind());
+        // a kind built by its kind file alone: its own route renders the request, stopped before the wire
+        Object built;
+        try {
+            built = builder != null ? builder.build(new DeliveryContext(0, channel, alert)) : kindRequests.preview(channel, alert);
+        } catch (NonRetryableDeliveryException e) {
+            // the channel's config cannot make a request (a delivery would fail the same way): not a server error
+            throw new ApiErrors.Conflict("channel '" + id + "' cannot build its request: " + e.getMessage());
+        }
 
         ObjectNode out = json.createObjectNode();
         out.put("channel", channel.id());

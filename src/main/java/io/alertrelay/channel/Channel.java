@@ -75,6 +75,9 @@ public final class Channel {
     public RateLimit rateLimit() { return rateLimit; }
     public Noise noise() { return noise; }
 
+    /** The validated config, secrets included: for building requests, never for showing. */
+    public Map<String, Object> config() { return java.util.Collections.unmodifiableMap(config); }
+
     /** The match rule as declared (kebab-case keys, as in application.yaml); only the given conditions. */
     public Map<String, Object> matchRule() {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -43,17 +43,42 @@ public class ChannelRegistry {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
     private static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).defaultValue("");
 
-    private final Map<String, KindSpec> kinds = new TreeMap<>();
+    private final Map<String, KindSpec> javaKinds = new TreeMap<>();
+    private volatile Map<String, KindSpec> kinds;
     private volatile Map<String, Channel> channels;
 
     /** Names of alert-relay.time-intervals, which channels' mute and active intervals refer to. */
     private final Set<String> timeIntervals = new java.util.HashSet<>();
 
     public ChannelRegistry(RelayProperties props, List<PayloadBuilder> builders) {
-        builders.forEach(b -> kinds.put(b.spec().name(), b.spec()));
+        this(props, builders, List.of());
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public ChannelRegistry(RelayProperties props, List<PayloadBuilder> builders, List<KindSource> sources) {
+        builders.forEach(b -> javaKinds.put(b.spec().name(), b.spec()));
         props.getTimeIntervals().forEach(t -> timeIntervals.add(t.getName()));
+        this.kinds = merge(sources.stream().flatMap(s -> s.kinds().stream()).toList());
         this.channels = validate(props.getChannels());
     }
+
+    /**
+     * The kinds with Java builders plus the declared ones. A kind file for a kind with a Java builder
+     * (jira, github, …) adds its facts (rate limit, test send, …) to the fields declared in Java.
+     */
+    public Map<String, KindSpec> merge(Collection<KindSpec> declared) {
+        Map<String, KindSpec> out = new TreeMap<>(javaKinds);
+        for (KindSpec k : declared) {
+            KindSpec java = javaKinds.get(k.name());
+            out.put(k.name(), java == null ? k : java.withFacts(k.facts()));
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    public Optional<KindSpec> kind(String name) { return Optional.ofNullable(kinds.get(name)); }
+
+    /** True for a kind whose Java builder makes its requests; false for one built by its kind file alone. */
+    public boolean hasJavaBuilder(String kind) { return javaKinds.containsKey(kind); }
 
     public Collection<Channel> all() { return channels.values(); }
 
@@ -74,13 +99,23 @@ public class ChannelRegistry {
         return channels.values().stream().filter(Channel::enabled).filter(c -> c.matches(alert)).toList();
     }
 
+    /** Swaps in a new set of kinds and the channels validated against them (reload of the kinds directory). */
+    public synchronized void replace(Map<String, KindSpec> newKinds, Map<String, Channel> validated) {
+        this.kinds = newKinds;
+        replace(validated);
+    }
+
     public Map<String, Channel> validate(List<ChannelProperties> declared) {
+        return validate(declared, kinds);
+    }
+
+    public Map<String, Channel> validate(List<ChannelProperties> declared, Map<String, KindSpec> kinds) {
         Map<String, Channel> out = new LinkedHashMap<>();
         for (int i = 0; i < declared.size(); i++) {
             ChannelProperties p = declared.get(i);
             String where = p.getId() == null || p.getId().isBlank()
                     ? "alert-relay.channels[" + i + "]" : "channel '" + p.getId() + "'";
-            Channel c = build(p, where);
+            Channel c = build(p, where, kinds);
             if (out.containsKey(c.id())) {
                 throw new InvalidChannelConfigException(where + ": id is used by another channel; ids must be unique");
             }
@@ -89,7 +124,7 @@ public class ChannelRegistry {
         return out;
     }
 
-    private Channel build(ChannelProperties p, String where) {
+    private Channel build(ChannelProperties p, String where, Map<String, KindSpec> kinds) {
         if (p.getId() == null || p.getId().isBlank()) {
             throw fail(where, "id", "is required");
         }
@@ -121,7 +156,9 @@ public class ChannelRegistry {
         }
         Map<String, Object> config = config(where, kind, p.getConfig());
         ChannelProperties.Template t = p.getTemplate() == null ? new ChannelProperties.Template() : p.getTemplate();
-        Template title = compile(where, "template.title", t.getTitle() != null ? t.getTitle() : defaultTitle());
+        String kindTitle = kind.facts().title();
+        Template title = compile(where, "template.title", t.getTitle() != null ? t.getTitle()
+                : kindTitle != null ? kindTitle : defaultTitle());
         String bodySource;
         String bodyField;
         if (t.getBody() != null && t.getBodyFile() != null) {
@@ -132,6 +169,9 @@ public class ChannelRegistry {
         } else if (t.getBodyFile() != null) {
             bodySource = readFile(where, t.getBodyFile());
             bodyField = "template.body-file";
+        } else if (kind.facts().body() != null) {
+            bodySource = kind.facts().body();
+            bodyField = "default template of " + kind.name();
         } else {
             bodySource = defaultTemplate(kind.name());
             bodyField = "default template of " + kind.name();
@@ -283,8 +323,15 @@ public class ChannelRegistry {
         Object value = coerceType(where, field, p, v);
         if (value instanceof String s) {
             checkLength(where, field, p, s);
+            checkPattern(where, field, p, s);
         }
         return value;
+    }
+
+    private static void checkPattern(String where, String field, Param p, String s) {
+        if (p.pattern() != null && !Pattern.compile(p.pattern()).matcher(s).matches()) {
+            throw fail(where, field, "must match " + p.pattern() + (p.secret() ? "" : ", got \"" + s + "\""));
+        }
     }
 
     /** The value itself is never echoed: the field may be a secret. */

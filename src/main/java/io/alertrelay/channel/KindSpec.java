@@ -3,10 +3,21 @@ package io.alertrelay.channel;
 import java.util.List;
 import java.util.Optional;
 
-/** A channel kind: its name and the config fields a channel of that kind accepts. */
-public record KindSpec(String name, String description, List<Param> params) {
+/**
+ * A channel kind: its name, the config fields a channel of that kind accepts, and the kind's facts
+ * (declared in its kind file, routes/kinds/&lt;kind&gt;.yaml).
+ */
+public record KindSpec(String name, String description, List<Param> params, KindFacts facts) {
+
+    public KindSpec(String name, String description, List<Param> params) {
+        this(name, description, params, KindFacts.NONE);
+    }
 
     public Optional<Param> param(String field) {
         return params.stream().filter(p -> p.name().equals(field)).findFirst();
+    }
+
+    public KindSpec withFacts(KindFacts f) {
+        return new KindSpec(name, description, params, f);
     }
 }

@@ -5,10 +5,16 @@ import java.util.List;
 /**
  * One config field of a channel kind, declared like a Kamelet property: its type, whether it is
  * required, its default and whether it is a secret (masked wherever it is shown). minLength and
- * maxLength (null: no rule) bound the length of a single-value field, checked at startup.
+ * maxLength (null: no rule) bound the length of a single-value field, and pattern (null: none) is a
+ * regular expression its whole value must match, checked at startup.
  */
 public record Param(String name, Type type, boolean required, Object defaultValue, boolean secret,
-                    List<String> allowed, String description, Integer minLength, Integer maxLength) {
+                    List<String> allowed, String description, Integer minLength, Integer maxLength, String pattern) {
+
+    public Param(String name, Type type, boolean required, Object defaultValue, boolean secret,
+                 List<String> allowed, String description, Integer minLength, Integer maxLength) {
+        this(name, type, required, defaultValue, secret, allowed, description, minLength, maxLength, null);
+    }
 
     /**
      * HEADERS: a map of extra HTTP header names to values. Header values often carry tokens, so they are
@@ -40,6 +46,11 @@ public record Param(String name, Type type, boolean required, Object defaultValu
 
     /** The same field, its value limited to min..max characters (e.g. a vendor key of fixed length). */
     public Param length(int min, int max) {
-        return new Param(name, type, required, defaultValue, secret, allowed, description, min, max);
+        return new Param(name, type, required, defaultValue, secret, allowed, description, min, max, pattern);
+    }
+
+    /** The same field, its whole value matching a regular expression. */
+    public Param matching(String regex) {
+        return new Param(name, type, required, defaultValue, secret, allowed, description, minLength, maxLength, regex);
     }
 }

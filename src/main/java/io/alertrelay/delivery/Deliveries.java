@@ -22,6 +22,8 @@ public class Deliveries {
     public static final String DELIVERY_ID = "deliveryId";
     public static final String CHANNEL_ID = "channelId";
     public static final String KIND = "kind";
+    /** True when the channel's kind is built by its kind file alone, without a Java payload builder. */
+    public static final String KIND_FILE = "kindFile";
     public static final String CONTEXT = "delivery";
     /** Claimed by the ingest transaction that stored it (not by a claim pass). */
     public static final String FRESH = "freshDelivery";
@@ -85,6 +87,8 @@ public class Deliveries {
         exchange.setProperty(ACCEPTED_AT, acceptedAt);
         Optional<Channel> channel = channels.find(channelId);
         exchange.setProperty(KIND, channel.map(Channel::kind).orElse("none"));
+        // the dispatch choice sends these to their kind file's route deliver-<kind>
+        exchange.setProperty(KIND_FILE, channel.map(c -> !channels.hasJavaBuilder(c.kind())).orElse(false));
         exchange.setProperty(CONTEXT, channel.map(c -> new DeliveryContext(id, c, alert)).orElse(null));
         exchange.getMessage().setBody(id);
     }

@@ -127,10 +127,31 @@ public class DeliveryFailures implements Processor {
         }
         DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
         List<String> secrets = ctx == null ? List.of() : ctx.channel().secretValues();
-        Failure f = classifier.classify(error, secrets, ctx == null ? null : builders.get(ctx.channel().kind()));
+        Failure f = classifier.classify(error, secrets, ctx == null ? null : vendorErrors(ctx));
         exchange.setProperty(CLASSIFIED_ERROR, error);
         exchange.setProperty(CLASSIFIED, f);
         return f;
+    }
+
+    /** The kind's Java builder reads its vendor's errors if it has one; else its kind file's spec.errors. */
+    private VendorErrors vendorErrors(DeliveryContext ctx) {
+        VendorErrors declared = ctx.channel().spec().facts().errors();
+        PayloadBuilder builder = builders.get(ctx.channel().kind());
+        if (builder == null) {
+            return declared;
+        }
+        return new VendorErrors() {
+            @Override
+            public String describeError(VendorAnswer answer) {
+                String s = builder.describeError(answer);
+                return s != null ? s : declared.describeError(answer);
+            }
+
+            @Override
+            public java.util.Set<Integer> retryableStatuses() {
+                return declared.retryableStatuses();
+            }
+        };
     }
 
     private static final String CLASSIFIED_ERROR = "classifiedError";

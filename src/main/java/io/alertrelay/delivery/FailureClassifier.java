@@ -39,8 +39,8 @@ public class FailureClassifier {
         return classify(error, secrets, null);
     }
 
-    /** @param vendor the kind's builder, asked first to describe an HTTP error answer; may be null */
-    public Failure classify(Throwable error, List<String> secrets, PayloadBuilder vendor) {
+    /** @param vendor the kind's reader of its vendor's errors, asked first to describe an HTTP error answer; may be null */
+    public Failure classify(Throwable error, List<String> secrets, VendorErrors vendor) {
         // the relay's own database or claim failed: not the integration's fault, and not a reason to give up
         if (find(error, LeaseLostException.class) != null) {
             return new Failure(LEASE_LOST, error.getMessage(), null, null, null, false, -1);
@@ -91,7 +91,7 @@ public class FailureClassifier {
                 null, null, null, false, -1);
     }
 
-    private Failure httpFailure(HttpOperationFailedException e, List<String> secrets, PayloadBuilder vendor) {
+    private Failure httpFailure(HttpOperationFailedException e, List<String> secrets, VendorErrors vendor) {
         int status = e.getStatusCode();
         boolean throttled = status == 429 || (status == 403 && throttled403(e));
         String type;
@@ -106,7 +106,8 @@ public class FailureClassifier {
         } else {
             type = "client_error";
         }
-        boolean retryable = status == 408 || throttled || status >= 500;
+        boolean retryable = status == 408 || throttled || status >= 500
+                || (vendor != null && vendor.retryableStatuses().contains(status));
         String body = e.getResponseBody();
         String text = body == null ? null : truncate(mask(body, secrets));
         VendorAnswer answer = body == null ? null : VendorAnswer.of(status, body);

@@ -28,14 +28,6 @@ import org.springframework.stereotype.Component;
 @Component("flowControl")
 public class FlowControl {
 
-    /** The vendors' documented limits, used when a channel sets no rate-limit of its own. */
-    static final Map<String, String> VENDOR_LIMITS = Map.of(
-            "pagerduty", "120/min",
-            "slack", "1/s",
-            "github", "80/min",
-            "teams", "4/s",
-            "discord", "30/min");
-
     private final ChannelRegistry channels;
     private final DeliveryStore store;
     private final RelayProperties.Breaker breakerSettings;
@@ -70,7 +62,8 @@ public class FlowControl {
         if (c.rateLimit() != null) {
             return c.rateLimit();
         }
-        String vendor = VENDOR_LIMITS.get(c.kind());
+        // the vendor's documented limit, from the kind file (spec.rate-limit)
+        String vendor = c.spec().facts().rateLimit();
         return vendor == null ? null : RateLimit.parse(vendor);
     }
 

@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends a clearly marked test alert through one channel, the way a real alert travels (stored, claimed,
- * retried by the shared error handler), and waits for its outcome. PagerDuty gets a trigger and then a
- * resolve on the same fingerprint, so the test leaves no open incident behind.
+ * retried by the shared error handler), and waits for its outcome. A kind whose file says so (PagerDuty,
+ * Opsgenie, …) gets a trigger and then a resolve on the same fingerprint, so the test leaves no open
+ * incident behind.
  */
 @Component
 public class ChannelTester {
@@ -36,7 +37,7 @@ public class ChannelTester {
         this.history = history;
     }
 
-    /** One alert sent by the test: trigger, or resolve for PagerDuty's second step. */
+    /** One alert sent by the test: trigger, or the resolve that follows it for kinds that open incidents. */
     public record Step(String action, String alertId, long deliveryId, String status, int attempts, String lastError) {}
 
     /**
@@ -52,7 +53,8 @@ public class ChannelTester {
         List<Step> steps = new ArrayList<>();
         Step trigger = send(channel, "trigger", alert(channel, fingerprint, "firing"), deadline);
         steps.add(trigger);
-        if ("pagerduty".equals(channel.kind()) && "sent".equals(trigger.status())) {
+        // a kind that opens incidents resolves its test alert (spec.test.then: resolve in its kind file)
+        if (channel.spec().facts().resolveAfterTest() && "sent".equals(trigger.status())) {
             steps.add(send(channel, "resolve", alert(channel, fingerprint, "resolved"), deadline));
         }
         String outcome = steps.stream().anyMatch(s -> "dead".equals(s.status())) ? "failed"

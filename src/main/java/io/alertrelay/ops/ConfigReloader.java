@@ -5,7 +5,11 @@ import io.alertrelay.channel.ChannelCheck;
 import io.alertrelay.channel.ChannelProperties;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.channel.InvalidChannelConfigException;
+import io.alertrelay.channel.KindSpec;
 import io.alertrelay.config.InvalidConfigFileException;
+import io.alertrelay.kind.KindCatalog;
+import org.apache.camel.CamelContext;
+import org.springframework.beans.factory.ObjectProvider;
 import io.alertrelay.delivery.FlowControl;
 import io.alertrelay.store.DeliveryStore;
 import java.util.ArrayList;
@@ -33,8 +37,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.ClassUtils;
 
 /**
- * POST /admin/reload: reads alert-relay.channels again and swaps the channels if, and only if, the new
- * declaration is valid.
+ * POST /admin/reload: reads the kind files (the kinds directory) and alert-relay.channels again and swaps
+ * both if, and only if, the new declarations are valid.
  *
  * <p>How the config is re-read: a fresh Environment gets every property source of the running one
  * except those Spring Boot loaded from config files (command line, environment variables, system
@@ -57,9 +61,14 @@ public class ConfigReloader {
     private final List<ChannelCheck> checks;
     private final DeliveryStore store;
     private final FlowControl flow;
+    private final KindCatalog kinds;
+    private final ObjectProvider<CamelContext> camel;
 
     public ConfigReloader(ConfigurableEnvironment environment, ResourceLoader resources, ChannelRegistry registry,
-                          List<ChannelCheck> checks, DeliveryStore store, FlowControl flow) {
+                          List<ChannelCheck> checks, DeliveryStore store, FlowControl flow, KindCatalog kinds,
+                          ObjectProvider<CamelContext> camel) {
+        this.kinds = kinds;
+        this.camel = camel;
         this.environment = environment;
         this.resources = resources;
         this.registry = registry;
@@ -79,11 +88,14 @@ public class ConfigReloader {
 
     /**
      * Throws {@link InvalidChannelConfigException} with a one-line reason, or {@link NoChannelsLeft} when the
-     * new declaration has no enabled channel and {@code allowEmpty} is false; either way the running channels
-     * stay as they are.
+     * new declaration has no enabled channel and {@code allowEmpty} is false; either way the running kinds
+     * and channels stay as they are.
      */
     public synchronized Outcome reload(boolean allowEmpty) {
-        Map<String, Channel> next = registry.validate(readChannels());
+        // kind files first: the channels are validated against the kinds as they will be
+        KindCatalog.Prepared nextKinds = kinds.prepare(camel.getObject());
+        Map<String, KindSpec> specs = registry.merge(nextKinds.kinds());
+        Map<String, Channel> next = registry.validate(readChannels(), specs);
         for (ChannelCheck check : checks) {
             check.check(next.values());
         }
@@ -95,10 +107,11 @@ public class ConfigReloader {
                     + "no channel to deliver alerts to (running now: " + String.join(", ", before) + "); nothing "
                     + "changed. Check the file, or reload with ?allow-empty=true if that is what you want");
         }
+        kinds.apply(camel.getObject(), nextKinds);
         List<String> added = next.keySet().stream().filter(id -> !before.contains(id)).toList();
         List<String> removed = before.stream().filter(id -> !next.containsKey(id)).toList();
         added.forEach(store::ensureStatusRow);
-        registry.replace(next);
+        registry.replace(specs, next);
         flow.channelsReplaced(next.keySet());
         LOG.info("Channel configuration reloaded: {} channel(s), added {}, removed {}", next.size(), added, removed);
         if (ChannelsHealth.noneEnabled(next.values())) {

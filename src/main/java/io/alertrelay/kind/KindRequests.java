@@ -1,0 +1,101 @@
+package io.alertrelay.kind;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.alertrelay.alert.Alert;
+import io.alertrelay.channel.Channel;
+import io.alertrelay.delivery.Deliveries;
+import io.alertrelay.delivery.DeliveryContext;
+import io.alertrelay.delivery.OutboundRequest;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.stereotype.Component;
+
+/**
+ * Used by the routes of kind files: {@code variables} puts the kind variables on the exchange,
+ * {@code request(*, 'name')} renders the kind's request spec.requests.&lt;name&gt; for direct:send-http.
+ */
+@Component("kind")
+public class KindRequests {
+
+    static final String VARIABLES = "kindVariables";
+    /** Set on an exchange that only shows what would be sent: send-http stops before the wire. */
+    public static final String PREVIEW = "preview";
+
+    private final KindCatalog catalog;
+    private final ObjectMapper json;
+    private final ObjectProvider<CamelContext> camel;
+    private final ObjectProvider<ProducerTemplate> producer;
+
+    public KindRequests(KindCatalog catalog, ObjectMapper json, ObjectProvider<CamelContext> camel,
+                        ObjectProvider<ProducerTemplate> producer) {
+        this.catalog = catalog;
+        this.json = json;
+        this.camel = camel;
+        this.producer = producer;
+    }
+
+    /**
+     * After deliveries.context: the variables of README "Kind file reference", plus the Camel variables
+     * status, severity, fingerprint and reason for choices in the route.
+     */
+    public void variables(Exchange exchange) {
+        DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
+        Alert a = ctx.alert();
+        exchange.setVariable("status", a.status());
+        exchange.setVariable("severity", a.severity());
+        exchange.setVariable("fingerprint", a.fingerprint());
+        exchange.setVariable("reason", a.reason());
+        exchange.setVariable("config", ctx.channel().config());
+        exchange.setProperty(VARIABLES, KindVariables.of(ctx, exchange.getVariables()));
+    }
+
+    @SuppressWarnings("unchecked")
+    public OutboundRequest request(Exchange exchange, String name) {
+        Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
+        if (vars == null) {
+            variables(exchange);
+            vars = exchange.getProperty(VARIABLES, Map.class);
+        }
+        String kind = exchange.getProperty(Deliveries.KIND, String.class);
+        // vars: this exchange's own Camel variables (a split's part has its own, e.g. the job it triggers)
+        Map<String, Object> model = new java.util.HashMap<>(vars);
+        model.put("vars", exchange.getVariables());
+        return catalog.request(kind, name).render(model, json);
+    }
+
+    /**
+     * For a vendor that answers 2xx to a request it did not take: fails the attempt for good, with the
+     * vendor's error text read by the kind's spec.errors.message.
+     */
+    public void refused(Exchange exchange, String what) {
+        String answer = exchange.getMessage().getBody(String.class);
+        DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
+        String detail = answer == null ? null
+                : ctx.channel().spec().facts().errors().describeError(io.alertrelay.delivery.VendorAnswer.of(200, answer));
+        throw new io.alertrelay.delivery.NonRetryableDeliveryException("client_error", detail == null ? what : what + ": " + detail);
+    }
+
+    /**
+     * POST /channels/{id}/preview for a kind built by its kind file: runs the kind's route with the
+     * preview flag, which send-http honours by stopping before the wire. The first request is shown.
+     */
+    public OutboundRequest preview(Channel channel, Alert alert) {
+        Exchange exchange = new DefaultExchange(camel.getObject());
+        exchange.setProperty(Deliveries.DELIVERY_ID, 0L);
+        exchange.setProperty(Deliveries.CHANNEL_ID, channel.id());
+        exchange.setProperty(Deliveries.KIND, channel.kind());
+        exchange.setProperty(Deliveries.CONTEXT, new DeliveryContext(0, channel, alert));
+        exchange.setProperty(PREVIEW, true);
+        producer.getObject().send("direct:deliver-" + channel.kind(), exchange);
+        if (exchange.getException() != null) {
+            RuntimeException e = exchange.getException() instanceof RuntimeException r ? r
+                    : new IllegalStateException(exchange.getException());
+            throw e;
+        }
+        return exchange.getProperty("outboundRequest", OutboundRequest.class);
+    }
+}

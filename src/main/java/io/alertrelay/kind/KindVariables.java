@@ -1,0 +1,157 @@
+package io.alertrelay.kind;
+
+import com.samskivert.mustache.Mustache;
+import io.alertrelay.alert.Alert;
+import io.alertrelay.channel.Channel;
+import io.alertrelay.delivery.DeliveryContext;
+import io.alertrelay.delivery.Limits;
+import io.alertrelay.delivery.TemplateModel;
+import io.alertrelay.kinds.slack.SlackMarkdown;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.commonmark.node.Node;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.commonmark.renderer.text.TextContentRenderer;
+
+/**
+ * The one documented set of variables a kind file's requests are rendered from (README, "Kind file
+ * reference"): alert, config, channel, title, body, text, html, bySeverity, byStatus, vars, plus the
+ * shared conversions as Mustache sections ({{#cut.4096}}…{{/cut.4096}}, {{#html}}, {{#mrkdwn}}, …).
+ */
+public final class KindVariables {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final Parser MARKDOWN = Parser.builder().build();
+    // alert text is untrusted: raw HTML in it is escaped, javascript: links dropped
+    private static final HtmlRenderer HTML = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
+    private static final TextContentRenderer PLAIN = TextContentRenderer.builder().build();
+
+    private KindVariables() {}
+
+    public static Map<String, Object> of(DeliveryContext delivery, Map<String, Object> exchangeVariables) {
+        Alert a = delivery.alert();
+        Channel c = delivery.channel();
+        Map<String, Object> alert = new HashMap<>(TemplateModel.of(a, c));
+        alert.put("firing", "firing".equals(a.status()));
+        alert.put("acknowledged", "acknowledged".equals(a.status()));
+        alert.put("details", a.details() == null ? null : JSON.convertValue(a.details(), Object.class));
+        List<String> pairs = new ArrayList<>();
+        if (a.labels() != null) {
+            a.labels().forEach((k, v) -> pairs.add(k + "=" + v));
+        }
+        alert.put("labelPairs", pairs);
+        alert.put("labelTags", pairs.stream().map(p -> p.replaceFirst("=", ":")).toList());
+        alert.put("epochSeconds", a.occurredAt() == null ? null : a.occurredAt().getEpochSecond());
+        // for {$each: alert.links}: a button or link only when the alert has a URL
+        alert.put("links", a.url() == null ? List.of() : List.of(a.url()));
+        String markdown = delivery.body();
+        Map<String, Object> m = new HashMap<>(functions());
+        m.put("alert", alert);
+        m.put("config", c.config());
+        m.put("channel", c.id());
+        m.put("title", delivery.title());
+        m.put("body", markdown);
+        m.put("text", plain(markdown));
+        m.put("html", html(markdown));
+        m.put("bySeverity", new Pick(c.config(), a.severity()));
+        m.put("byStatus", new Pick(c.config(), a.status()));
+        m.put("vars", exchangeVariables == null ? Map.of() : exchangeVariables);
+        return m;
+    }
+
+    static String plain(String markdown) {
+        return markdown == null ? "" : PLAIN.render(MARKDOWN.parse(markdown)).strip();
+    }
+
+    static String html(String markdown) {
+        if (markdown == null) {
+            return "";
+        }
+        Node doc = MARKDOWN.parse(markdown);
+        return HTML.render(doc).strip();
+    }
+
+    static String escapeHtml(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    /** The shared conversions, each a section whose rendered content it converts. */
+    static Map<String, Object> functions() {
+        Map<String, Object> f = new HashMap<>();
+        f.put("cut", new Cut());
+        f.put("html", lambda(KindVariables::html));
+        f.put("plain", lambda(KindVariables::plain));
+        f.put("mrkdwn", lambda(SlackMarkdown::toMrkdwn));
+        f.put("escapeHtml", lambda(KindVariables::escapeHtml));
+        f.put("oneLine", lambda(s -> Limits.oneLine(s, Integer.MAX_VALUE)));
+        f.put("upper", lambda(s -> s.toUpperCase(Locale.ROOT)));
+        f.put("lower", lambda(s -> s.toLowerCase(Locale.ROOT)));
+        f.put("trim", lambda(String::strip));
+        f.put("base64", lambda(s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8))));
+        f.put("urlencode", lambda(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20")));
+        return f;
+    }
+
+    private static Mustache.Lambda lambda(UnaryOperator<String> fn) {
+        return (frag, out) -> out.write(fn.apply(frag.execute()));
+    }
+
+    /** {{#cut.N}}…{{/cut.N}}: the content cut to N characters, ending with the visible marker when cut. */
+    private static final class Cut extends AbstractMap<String, Object> {
+        @Override
+        public Object get(Object key) {
+            String k = String.valueOf(key);
+            if (!k.matches("\\d{1,7}")) {
+                return null;
+            }
+            int max = Integer.parseInt(k);
+            return lambda(s -> Limits.cut(s, max));
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return get(key) != null;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return Set.of();
+        }
+    }
+
+    /** bySeverity.&lt;field&gt;: the entry of a map config field for the alert's severity (or status). */
+    private static final class Pick extends AbstractMap<String, Object> {
+        private final Map<String, Object> config;
+        private final String key;
+
+        Pick(Map<String, Object> config, String key) {
+            this.config = config;
+            this.key = key;
+        }
+
+        @Override
+        public Object get(Object field) {
+            return config.get(String.valueOf(field)) instanceof Map<?, ?> m ? m.get(key) : null;
+        }
+
+        @Override
+        public boolean containsKey(Object field) {
+            return get(field) != null;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return Set.of();
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package io.alertrelay.kind;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.MustacheException;
+import com.samskivert.mustache.Template;
+import io.alertrelay.delivery.Limits;
+import io.alertrelay.delivery.NonRetryableDeliveryException;
+import io.alertrelay.delivery.OutboundRequest;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One request of a kind file (requests.&lt;name&gt;): method, url, headers, query and a JSON or form body
+ * declared as a YAML tree. Every string in it is a Mustache template over the kind variables; the tree
+ * is rendered leaf by leaf and serialised by Jackson, so alert text can never break the JSON. A string
+ * that is exactly one {{variable}} keeps the variable's own type (number, list, object), and members
+ * that render empty are left out, as vendors tend to refuse empty fields.
+ */
+final class RequestTemplate {
+
+    static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).defaultValue("")
+            .emptyStringIsFalse(true).zeroIsFalse(true);
+    private static final Pattern WHOLE = Pattern.compile("^\\{\\{\\s*([A-Za-z0-9_.\\-]+)\\s*(?:\\|\\s*(number|boolean|string)\\s*)?}}$");
+    private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type");
+
+    /** A compiled piece of the tree. */
+    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each {}
+    /** {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable. */
+    private record Each(String path, Node as) implements Node {}
+    private record Const(Object value) implements Node {}
+    private record Text(Template template) implements Node {}
+    /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
+    private record Whole(String path, String as) implements Node {}
+    private record Obj(Map<String, Node> members) implements Node {}
+    private record Arr(List<Node> items) implements Node {}
+
+    private final Node method;
+    private final Node url;
+    private final Map<String, Node> headers;
+    private final Map<String, Node> query;
+    private final Node body;
+    private final Map<String, Node> form;
+    private final String contentType;
+
+    private RequestTemplate(Node method, Node url, Map<String, Node> headers, Map<String, Node> query, Node body,
+                            Map<String, Node> form, String contentType) {
+        this.method = method;
+        this.url = url;
+        this.headers = headers;
+        this.query = query;
+        this.body = body;
+        this.form = form;
+        this.contentType = contentType;
+    }
+
+    @SuppressWarnings("unchecked")
+    static RequestTemplate compile(String file, String field, Object raw) {
+        if (!(raw instanceof Map<?, ?> m)) {
+            throw new InvalidKindException(file, field, "must be a map with method, url, headers, query, body or form");
+        }
+        for (Object k : m.keySet()) {
+            if (!KEYS.contains(String.valueOf(k))) {
+                throw new InvalidKindException(file, field + "." + k, "is not a request field; use one of " + String.join(", ", KEYS));
+            }
+        }
+        if (m.get("url") == null) {
+            throw new InvalidKindException(file, field + ".url", "is required");
+        }
+        if (m.get("body") != null && m.get("form") != null) {
+            throw new InvalidKindException(file, field, "has body and form; a request sends one of them");
+        }
+        Node method = node(file, field + ".method", m.get("method") == null ? "POST" : m.get("method"));
+        if (method instanceof Const c && !List.of("GET", "POST", "PUT", "PATCH", "DELETE")
+                .contains(String.valueOf(c.value()).toUpperCase(Locale.ROOT))) {
+            throw new InvalidKindException(file, field + ".method", "must be GET, POST, PUT, PATCH or DELETE, got \"" + c.value() + "\"");
+        }
+        return new RequestTemplate(method, node(file, field + ".url", m.get("url")),
+                members(file, field + ".headers", m.get("headers")), members(file, field + ".query", m.get("query")),
+                m.get("body") == null ? null : node(file, field + ".body", m.get("body")),
+                m.get("form") == null ? null : members(file, field + ".form", m.get("form")),
+                m.get("content-type") == null ? null : String.valueOf(m.get("content-type")));
+    }
+
+    private static Map<String, Node> members(String file, String field, Object raw) {
+        Map<String, Node> out = new LinkedHashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        if (!(raw instanceof Map<?, ?> m)) {
+            throw new InvalidKindException(file, field, "must be a map of names to values");
+        }
+        m.forEach((k, v) -> out.put(String.valueOf(k), node(file, field + "." + k, v)));
+        return out;
+    }
+
+    private static Node node(String file, String field, Object raw) {
+        if (raw instanceof Map<?, ?> m && m.containsKey("$each")) {
+            if (m.get("as") == null || m.size() != 2) {
+                throw new InvalidKindException(file, field, "with $each needs exactly $each (a list variable) and as (the item's shape)");
+            }
+            return new Each(String.valueOf(m.get("$each")), node(file, field + ".as", m.get("as")));
+        }
+        if (raw instanceof Map<?, ?> m) {
+            Map<String, Node> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), node(file, field + "." + k, v)));
+            return new Obj(out);
+        }
+        if (raw instanceof List<?> l) {
+            List<Node> out = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                out.add(node(file, field + "[" + i + "]", l.get(i)));
+            }
+            return new Arr(out);
+        }
+        if (raw instanceof String s) {
+            Matcher whole = WHOLE.matcher(s.strip());
+            if (whole.matches()) {
+                return new Whole(whole.group(1), whole.group(2));
+            }
+            if (!s.contains("{{")) {
+                return new Const(s);
+            }
+            try {
+                return new Text(MUSTACHE.compile(s));
+            } catch (MustacheException e) {
+                throw new InvalidKindException(file, field, "is not a valid template: " + e.getMessage());
+            }
+        }
+        return new Const(raw);
+    }
+
+    /** The request for one delivery; what send-http puts on the wire and what a preview shows. */
+    OutboundRequest render(Map<String, Object> model, ObjectMapper json) {
+        String m = text(render(method, model)).toUpperCase(Locale.ROOT);
+        String target = text(render(url, model)).strip();
+        Map<String, String> q = strings(query, model);
+        if (!q.isEmpty()) {
+            target += (target.contains("?") ? "&" : "?") + encode(q);
+        }
+        checkUrl(target);
+        Map<String, String> h = new LinkedHashMap<>();
+        String payload = null;
+        if (body != null) {
+            h.put("Content-Type", contentType != null ? contentType : "application/json; charset=utf-8");
+            try {
+                payload = json.writeValueAsString(render(body, model));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        } else if (form != null) {
+            h.put("Content-Type", contentType != null ? contentType : "application/x-www-form-urlencoded; charset=utf-8");
+            payload = encode(strings(form, model));
+        }
+        h.putAll(strings(headers, model));
+        return new OutboundRequest(m, target, h, payload, true);
+    }
+
+    private static void checkUrl(String target) {
+        try {
+            URI uri = new URI(target);
+            if (uri.getScheme() != null && uri.getHost() != null
+                    && (uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+                return;
+            }
+        } catch (java.net.URISyntaxException ignored) {
+            // reported below, without the URL: it may carry a token
+        }
+        throw new NonRetryableDeliveryException("config_error", "the kind's request URL is not an absolute http(s) URL");
+    }
+
+    private static String encode(Map<String, String> fields) {
+        List<String> out = new ArrayList<>();
+        fields.forEach((k, v) -> out.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return String.join("&", out);
+    }
+
+    /** Members that render empty are left out (an optional header, query or form field). */
+    private static Map<String, String> strings(Map<String, Node> nodes, Map<String, Object> model) {
+        Map<String, String> out = new LinkedHashMap<>();
+        nodes.forEach((k, n) -> {
+            Object v = render(n, model);
+            if (!isEmpty(v)) {
+                out.put(k, text(v));
+            }
+        });
+        return out;
+    }
+
+    private static String text(Object v) {
+        return v == null ? "" : v.toString();
+    }
+
+    private static boolean isEmpty(Object v) {
+        return v == null || (v instanceof String s && s.isEmpty())
+                || (v instanceof Map<?, ?> m && m.isEmpty()) || (v instanceof List<?> l && l.isEmpty());
+    }
+
+    private static Object render(Node n, Map<String, Object> model) {
+        if (n instanceof Const c) {
+            return c.value();
+        }
+        if (n instanceof Text t) {
+            return t.template().execute(model);
+        }
+        if (n instanceof Whole w) {
+            return convert(lookup(model, w.path()), w.as());
+        }
+        if (n instanceof Each e) {
+            List<Object> out = new ArrayList<>();
+            if (lookup(model, e.path()) instanceof List<?> items) {
+                for (Object item : items) {
+                    Map<String, Object> scope = new java.util.HashMap<>(model);
+                    scope.put("item", item);
+                    Object value = render(e.as(), scope);
+                    if (!isEmpty(value)) {
+                        out.add(value);
+                    }
+                }
+            }
+            return out;
+        }
+        if (n instanceof Obj o) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            o.members().forEach((k, v) -> {
+                Object value = render(v, model);
+                if (!isEmpty(value)) {
+                    out.put(k, value);
+                }
+            });
+            return out;
+        }
+        List<Object> out = new ArrayList<>();
+        for (Node item : ((Arr) n).items()) {
+            Object value = render(item, model);
+            if ((item instanceof Whole || item instanceof Each) && value instanceof List<?> l) {
+                // a list variable inside a list is spliced in: [ "{{config.tags}}", "alert" ]
+                l.stream().filter(x -> !isEmpty(x)).forEach(out::add);
+            } else if (!isEmpty(value)) {
+                out.add(value);
+            }
+        }
+        return out;
+    }
+
+    private static Object convert(Object v, String as) {
+        if (as == null || v == null || (v instanceof String s && s.isBlank())) {
+            return v;
+        }
+        String s = v.toString().strip();
+        return switch (as) {
+            case "number" -> {
+                try {
+                    yield s.contains(".") ? (Object) new java.math.BigDecimal(s) : (Object) Long.parseLong(s);
+                } catch (NumberFormatException e) {
+                    throw new NonRetryableDeliveryException("config_error", "\"" + Limits.cut(s, 40) + "\" is not a number");
+                }
+            }
+            case "boolean" -> Boolean.parseBoolean(s);
+            default -> s;
+        };
+    }
+
+    /** a.b.c through maps (and list indexes), as Mustache would resolve it; null when absent. */
+    static Object lookup(Map<String, Object> model, String path) {
+        Object cur = model;
+        for (String part : path.split("\\.")) {
+            if (cur instanceof Map<?, ?> m) {
+                cur = m.get(part);
+            } else if (cur instanceof List<?> l && part.matches("\\d+") && Integer.parseInt(part) < l.size()) {
+                cur = l.get(Integer.parseInt(part));
+            } else {
+                return null;
+            }
+            if (cur instanceof java.util.function.Supplier<?> s) {
+                cur = s.get();
+            }
+        }
+        return cur;
+    }
+}
