@@ -68,6 +68,24 @@ public class KindRequests {
     }
 
     /**
+     * The kind's text spec.texts.&lt;name&gt; rendered over the kind variables, as the message body: for a
+     * route that writes or sends something other than an HTTP request (the log kind's line).
+     */
+    @SuppressWarnings("unchecked")
+    public String text(Exchange exchange, String name) {
+        Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
+        if (vars == null) {
+            variables(exchange);
+            vars = exchange.getProperty(VARIABLES, Map.class);
+        }
+        Map<String, Object> model = new java.util.HashMap<>(vars);
+        model.put("vars", exchange.getVariables());
+        String text = catalog.text(exchange.getProperty(Deliveries.KIND, String.class), name).execute(model);
+        exchange.getMessage().setBody(text);
+        return text;
+    }
+
+    /**
      * For a vendor that answers 2xx to a request it did not take: fails the attempt for good, with the
      * vendor's error text read by the kind's spec.errors.message.
      */
@@ -81,9 +99,10 @@ public class KindRequests {
 
     /**
      * POST /channels/{id}/preview for a kind built by its kind file: runs the kind's route with the
-     * preview flag, which send-http honours by stopping before the wire. The first request is shown.
+     * preview flag, which send-http (and any route that writes elsewhere) honours by stopping before the
+     * wire. The first request is shown.
      */
-    public OutboundRequest preview(Channel channel, Alert alert) {
+    public Object preview(Channel channel, Alert alert) {
         Exchange exchange = new DefaultExchange(camel.getObject());
         exchange.setProperty(Deliveries.DELIVERY_ID, 0L);
         exchange.setProperty(Deliveries.CHANNEL_ID, channel.id());
@@ -96,6 +115,8 @@ public class KindRequests {
                     : new IllegalStateException(exchange.getException());
             throw e;
         }
-        return exchange.getProperty("outboundRequest", OutboundRequest.class);
+        // an HTTP kind stops in send-http with its request; any other route ends with what it would write
+        OutboundRequest request = exchange.getProperty("outboundRequest", OutboundRequest.class);
+        return request != null ? request : exchange.getMessage().getBody();
     }
 }

@@ -69,6 +69,21 @@ public final class KindVariables {
         return m;
     }
 
+    /**
+     * What spec.errors.message renders a vendor's error answer from: status, text (the answer, stripped),
+     * json (the answer parsed, or null), explained (the entry of spec.errors.explain for the text), and the
+     * shared conversions.
+     */
+    static Map<String, Object> ofAnswer(io.alertrelay.delivery.VendorAnswer answer, Map<String, String> explain) {
+        Map<String, Object> m = new HashMap<>(functions());
+        String text = answer.text().strip();
+        m.put("status", answer.status());
+        m.put("text", text);
+        m.put("json", answer.json() == null ? null : JSON.convertValue(answer.json(), Object.class));
+        m.put("explained", explain.get(text));
+        return m;
+    }
+
     static String plain(String markdown) {
         return markdown == null ? "" : PLAIN.render(MARKDOWN.parse(markdown)).strip();
     }
@@ -94,12 +109,22 @@ public final class KindVariables {
         f.put("mrkdwn", lambda(SlackMarkdown::toMrkdwn));
         f.put("escapeHtml", lambda(KindVariables::escapeHtml));
         f.put("oneLine", lambda(s -> Limits.oneLine(s, Integer.MAX_VALUE)));
+        // control characters written as \\n, \\u001b: alert text for a log line cannot forge lines nor colour a terminal
+        f.put("loggable", lambda(Limits::loggable));
+        // a chat sender icon given as an emoji (":name:" or "name") or an image URL, for the member that takes each
+        f.put("iconUrl", lambda(s -> isWebUrl(s) ? s.strip() : ""));
+        f.put("iconEmoji", lambda(s -> s.isBlank() || isWebUrl(s) ? "" : s.strip().startsWith(":") ? s.strip() : ":" + s.strip() + ":"));
         f.put("upper", lambda(s -> s.toUpperCase(Locale.ROOT)));
         f.put("lower", lambda(s -> s.toLowerCase(Locale.ROOT)));
         f.put("trim", lambda(String::strip));
         f.put("base64", lambda(s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8))));
         f.put("urlencode", lambda(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20")));
         return f;
+    }
+
+    private static boolean isWebUrl(String s) {
+        String lower = s.strip().toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
     private static Mustache.Lambda lambda(UnaryOperator<String> fn) {

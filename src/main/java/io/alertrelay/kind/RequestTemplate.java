@@ -35,7 +35,10 @@ final class RequestTemplate {
 
     /** A compiled piece of the tree. */
     private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each {}
-    /** {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable. */
+    /**
+     * {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable; a
+     * single value counts as a list of one and a missing one as empty.
+     */
     private record Each(String path, Node as) implements Node {}
     private record Const(Object value) implements Node {}
     private record Text(Template template) implements Node {}
@@ -218,14 +221,15 @@ final class RequestTemplate {
         }
         if (n instanceof Each e) {
             List<Object> out = new ArrayList<>();
-            if (lookup(model, e.path()) instanceof List<?> items) {
-                for (Object item : items) {
-                    Map<String, Object> scope = new java.util.HashMap<>(model);
-                    scope.put("item", item);
-                    Object value = render(e.as(), scope);
-                    if (!isEmpty(value)) {
-                        out.add(value);
-                    }
+            Object found = lookup(model, e.path());
+            // a single value is a list of one, so {$each: alert.project} makes an optional item
+            List<?> items = found instanceof List<?> l ? l : isEmpty(found) ? List.of() : List.of(found);
+            for (Object item : items) {
+                Map<String, Object> scope = new java.util.HashMap<>(model);
+                scope.put("item", item);
+                Object value = render(e.as(), scope);
+                if (!isEmpty(value)) {
+                    out.add(value);
                 }
             }
             return out;
