@@ -108,6 +108,8 @@ public final class KindVariables {
         f.put("plain", lambda(KindVariables::plain));
         f.put("mrkdwn", lambda(SlackMarkdown::toMrkdwn));
         f.put("escapeHtml", lambda(KindVariables::escapeHtml));
+        // Slack's three control characters (&, <, >), so text can make neither markup nor <!channel>
+        f.put("escapeMrkdwn", lambda(SlackMarkdown::escape));
         f.put("oneLine", lambda(s -> Limits.oneLine(s, Integer.MAX_VALUE)));
         // control characters written as \\n, \\u001b: alert text for a log line cannot forge lines nor colour a terminal
         f.put("loggable", lambda(Limits::loggable));

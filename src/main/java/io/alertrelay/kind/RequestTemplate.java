@@ -8,6 +8,7 @@ import com.samskivert.mustache.Template;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.NonRetryableDeliveryException;
 import io.alertrelay.delivery.OutboundRequest;
+import io.alertrelay.kinds.slack.SlackMarkdown;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +35,18 @@ final class RequestTemplate {
     private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type");
 
     /** A compiled piece of the tree. */
-    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each {}
+    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split {}
     /**
      * {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable; a
      * single value counts as a list of one and a missing one as empty.
      */
     private record Each(String path, Node as) implements Node {}
+    /**
+     * {$split: "{{#mrkdwn}}{{body}}{{/mrkdwn}}", max: 3000, limit: 47, as: {text: "{{item}}"}}: the rendered
+     * text in pieces of at most max characters (between paragraphs or lines where it can, a code block cut
+     * in two closed and reopened), one "as" per piece; past limit pieces the last one ends with the marker.
+     */
+    private record Split(Template text, int max, int limit, Node as) implements Node {}
     private record Const(Object value) implements Node {}
     private record Text(Template template) implements Node {}
     /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
@@ -113,6 +120,9 @@ final class RequestTemplate {
             }
             return new Each(String.valueOf(m.get("$each")), node(file, field + ".as", m.get("as")));
         }
+        if (raw instanceof Map<?, ?> m && m.containsKey("$split")) {
+            return split(file, field, m);
+        }
         if (raw instanceof Map<?, ?> m) {
             Map<String, Node> out = new LinkedHashMap<>();
             m.forEach((k, v) -> out.put(String.valueOf(k), node(file, field + "." + k, v)));
@@ -140,6 +150,35 @@ final class RequestTemplate {
             }
         }
         return new Const(raw);
+    }
+
+    private static Split split(String file, String field, Map<?, ?> m) {
+        if (m.get("as") == null || m.get("max") == null || !List.of("$split", "max", "limit", "as").containsAll(
+                m.keySet().stream().map(String::valueOf).toList())) {
+            throw new InvalidKindException(file, field, "with $split needs $split (a text), max (characters per piece), as (the piece's shape) and may have limit (pieces)");
+        }
+        int max = positive(file, field + ".max", m.get("max"));
+        int limit = m.get("limit") == null ? Integer.MAX_VALUE : positive(file, field + ".limit", m.get("limit"));
+        if (max <= Limits.MARKER.length() + 8) {
+            throw new InvalidKindException(file, field + ".max", "must be more than " + (Limits.MARKER.length() + 8));
+        }
+        try {
+            return new Split(MUSTACHE.compile(String.valueOf(m.get("$split"))), max, limit, node(file, field + ".as", m.get("as")));
+        } catch (MustacheException e) {
+            throw new InvalidKindException(file, field + ".$split", "is not a valid template: " + e.getMessage());
+        }
+    }
+
+    private static int positive(String file, String field, Object v) {
+        try {
+            int n = Integer.parseInt(String.valueOf(v).strip());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidKindException(file, field, "must be a positive whole number, got \"" + v + "\"");
     }
 
     /** The request for one delivery; what send-http puts on the wire and what a preview shows. */
@@ -234,6 +273,24 @@ final class RequestTemplate {
             }
             return out;
         }
+        if (n instanceof Split sp) {
+            List<String> pieces = SlackMarkdown.split(sp.text().execute(model), sp.max());
+            if (pieces.size() > sp.limit()) {
+                pieces = new ArrayList<>(pieces.subList(0, sp.limit()));
+                String last = pieces.get(sp.limit() - 1);
+                pieces.set(sp.limit() - 1, Limits.cut(last, sp.max() - Limits.MARKER.length()) + Limits.MARKER);
+            }
+            List<Object> out = new ArrayList<>();
+            for (String piece : pieces) {
+                Map<String, Object> scope = new java.util.HashMap<>(model);
+                scope.put("item", piece);
+                Object value = render(sp.as(), scope);
+                if (!isEmpty(value)) {
+                    out.add(value);
+                }
+            }
+            return out;
+        }
         if (n instanceof Obj o) {
             Map<String, Object> out = new LinkedHashMap<>();
             o.members().forEach((k, v) -> {
@@ -247,7 +304,7 @@ final class RequestTemplate {
         List<Object> out = new ArrayList<>();
         for (Node item : ((Arr) n).items()) {
             Object value = render(item, model);
-            if ((item instanceof Whole || item instanceof Each) && value instanceof List<?> l) {
+            if ((item instanceof Whole || item instanceof Each || item instanceof Split) && value instanceof List<?> l) {
                 // a list variable inside a list is spliced in: [ "{{config.tags}}", "alert" ]
                 l.stream().filter(x -> !isEmpty(x)).forEach(out::add);
             } else if (!isEmpty(value)) {
