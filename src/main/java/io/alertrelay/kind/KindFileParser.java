@@ -279,7 +279,7 @@ final class KindFileParser {
 
     /**
      * spec.errors: message (a JSONPath into the vendor's JSON answer, or a Mustache template over the
-     * answer: status, text, json, explained), explain (answer texts to words an operator can act on, for
+     * answer: status, text, json, explained, fieldError), explain (answer texts to words an operator can act on, for
      * vendors that answer with a bare code) and retryable-statuses.
      */
     private static VendorErrors errors(String file, Map<?, ?> errors) {

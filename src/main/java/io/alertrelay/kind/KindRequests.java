@@ -86,6 +86,34 @@ public class KindRequests {
     }
 
     /**
+     * After send-http, for a vendor whose 2xx answer must prove that it kept the message: unless the answer
+     * is JSON with a value at the JSONPath, the attempt fails for good as "unconfirmed", its message the
+     * kind's text spec.texts.unconfirmed (the kind variables plus answer.status and answer.text). Not
+     * retried: the message may have been kept after all, and a second try could post it twice.
+     */
+    @SuppressWarnings("unchecked")
+    public void confirm(Exchange exchange, String jsonPath) {
+        String body = exchange.getMessage().getBody(String.class);
+        io.alertrelay.delivery.VendorAnswer answer = io.alertrelay.delivery.VendorAnswer.of(200, body);
+        if (answer.object() != null) {
+            try {
+                if (com.jayway.jsonpath.JsonPath.read(answer.text(), jsonPath) != null) {
+                    return;
+                }
+            } catch (com.jayway.jsonpath.PathNotFoundException notThere) {
+                // not confirmed: below
+            }
+        }
+        Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
+        Map<String, Object> model = new java.util.HashMap<>(vars == null ? Map.of() : vars);
+        model.put("answer", Map.of("status", String.valueOf(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)),
+                "text", answer.text().strip()));
+        String kind = exchange.getProperty(Deliveries.KIND, String.class);
+        throw new io.alertrelay.delivery.NonRetryableDeliveryException("unconfirmed",
+                catalog.text(kind, "unconfirmed").execute(model).strip());
+    }
+
+    /**
      * For a vendor that answers 2xx to a request it did not take: fails the attempt for good, with the
      * vendor's error text read by the kind's spec.errors.message.
      */

@@ -81,7 +81,31 @@ public final class KindVariables {
         m.put("text", text);
         m.put("json", answer.json() == null ? null : JSON.convertValue(answer.json(), Object.class));
         m.put("explained", explain.get(text));
+        m.put("fieldError", answer.object() == null ? null : fieldError(answer.object().path("errors"), ""));
         return m;
+    }
+
+    /**
+     * The first field error of a nested errors object, as "path: message":
+     * {"errors":{"embeds":{"0":{"description":{"_errors":[{"message":"Must be 4096 or fewer"}]}}}}} gives
+     * "embeds.0.description: Must be 4096 or fewer".
+     */
+    private static String fieldError(com.fasterxml.jackson.databind.JsonNode node, String path) {
+        if (!node.isObject()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode errors = node.path("_errors");
+        if (errors.isArray() && !errors.isEmpty()) {
+            return path + ": " + errors.get(0).path("message").asText();
+        }
+        for (var it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String found = fieldError(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 
     static String plain(String markdown) {

@@ -35,7 +35,7 @@ final class RequestTemplate {
     private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type");
 
     /** A compiled piece of the tree. */
-    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split {}
+    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split, Typed {}
     /**
      * {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable; a
      * single value counts as a list of one and a missing one as empty.
@@ -47,6 +47,8 @@ final class RequestTemplate {
      * in two closed and reopened), one "as" per piece; past limit pieces the last one ends with the marker.
      */
     private record Split(Template text, int max, int limit, Node as) implements Node {}
+    /** {$number: "{{#alert.resolved}}1{{/alert.resolved}}…"}: a rendered text as a number (or $boolean). */
+    private record Typed(Node text, String as) implements Node {}
     private record Const(Object value) implements Node {}
     private record Text(Template template) implements Node {}
     /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
@@ -114,11 +116,23 @@ final class RequestTemplate {
     }
 
     private static Node node(String file, String field, Object raw) {
+        if ((raw instanceof List<?> l0 && l0.isEmpty()) || (raw instanceof Map<?, ?> m0 && m0.isEmpty())) {
+            // written empty on purpose ("allowed_mentions": {"parse": []}): kept, unlike a value that renders empty
+            return new Const(raw);
+        }
         if (raw instanceof Map<?, ?> m && m.containsKey("$each")) {
             if (m.get("as") == null || m.size() != 2) {
                 throw new InvalidKindException(file, field, "with $each needs exactly $each (a list variable) and as (the item's shape)");
             }
             return new Each(String.valueOf(m.get("$each")), node(file, field + ".as", m.get("as")));
+        }
+        for (String as : List.of("number", "boolean")) {
+            if (raw instanceof Map<?, ?> m && m.containsKey("$" + as)) {
+                if (m.size() != 1) {
+                    throw new InvalidKindException(file, field, "with $" + as + " has nothing else beside it");
+                }
+                return new Typed(node(file, field + ".$" + as, String.valueOf(m.get("$" + as))), as);
+            }
         }
         if (raw instanceof Map<?, ?> m && m.containsKey("$split")) {
             return split(file, field, m);
@@ -187,7 +201,7 @@ final class RequestTemplate {
         String target = text(render(url, model)).strip();
         Map<String, String> q = strings(query, model);
         if (!q.isEmpty()) {
-            target += (target.contains("?") ? "&" : "?") + encode(q);
+            target = withQuery(target, q);
         }
         checkUrl(target);
         Map<String, String> h = new LinkedHashMap<>();
@@ -205,6 +219,28 @@ final class RequestTemplate {
         }
         h.putAll(strings(headers, model));
         return new OutboundRequest(m, target, h, payload, true);
+    }
+
+    /**
+     * The URL with the query members added; a parameter of the same name already in the URL is replaced
+     * (an operator's wait=false cannot undo the kind's wait=true), and a fragment is dropped.
+     */
+    static String withQuery(String url, Map<String, String> query) {
+        int hash = url.indexOf('#');
+        String base = hash >= 0 ? url.substring(0, hash) : url;
+        int q = base.indexOf('?');
+        List<String> params = new ArrayList<>();
+        if (q >= 0) {
+            for (String param : base.substring(q + 1).split("&")) {
+                String name = java.net.URLDecoder.decode(param.split("=", 2)[0], StandardCharsets.UTF_8);
+                if (!param.isEmpty() && !query.containsKey(name)) {
+                    params.add(param);
+                }
+            }
+            base = base.substring(0, q);
+        }
+        params.add(encode(query));
+        return base + "?" + String.join("&", params);
     }
 
     private static void checkUrl(String target) {
@@ -255,6 +291,9 @@ final class RequestTemplate {
         if (n instanceof Text t) {
             return t.template().execute(model);
         }
+        if (n instanceof Typed t) {
+            return convert(render(t.text(), model), t.as());
+        }
         if (n instanceof Whole w) {
             return convert(lookup(model, w.path()), w.as());
         }
@@ -295,7 +334,7 @@ final class RequestTemplate {
             Map<String, Object> out = new LinkedHashMap<>();
             o.members().forEach((k, v) -> {
                 Object value = render(v, model);
-                if (!isEmpty(value)) {
+                if (!isEmpty(value) || (v instanceof Const c && (c.value() instanceof List || c.value() instanceof Map))) {
                     out.put(k, value);
                 }
             });
