@@ -231,9 +231,10 @@ final class RequestTemplate {
         int q = base.indexOf('?');
         List<String> params = new ArrayList<>();
         if (q >= 0) {
+            // compared encoded: decoding an operator's malformed %-escape must not fail the delivery
+            List<String> replaced = query.keySet().stream().map(k -> URLEncoder.encode(k, StandardCharsets.UTF_8)).toList();
             for (String param : base.substring(q + 1).split("&")) {
-                String name = java.net.URLDecoder.decode(param.split("=", 2)[0], StandardCharsets.UTF_8);
-                if (!param.isEmpty() && !query.containsKey(name)) {
+                if (!param.isEmpty() && !replaced.contains(param.split("=", 2)[0])) {
                     params.add(param);
                 }
             }
