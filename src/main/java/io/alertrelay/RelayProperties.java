@@ -61,7 +61,7 @@ public class RelayProperties {
         @Min(1)
         private int maxConcurrent = 100;
         /**
-         * Request-body bytes held in memory at once, over ingest and the API; 0 means a sixteenth of the
+         * Request-body bytes held in memory at once, over ingest and the API; 0 means a thirty-second of the
          * heap. A request that does not fit gets 503 with Retry-After before its body is read.
          */
         @Min(0)

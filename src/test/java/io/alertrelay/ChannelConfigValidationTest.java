@@ -8,8 +8,8 @@ import io.alertrelay.channel.ChannelProperties;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.channel.InvalidChannelConfigException;
 import io.alertrelay.kinds.email.EmailPayload;
-import io.alertrelay.kinds.log.LogPayload;
 import io.alertrelay.kinds.webhook.WebhookPayload;
+import io.alertrelay.support.PackagedKinds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +26,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class ChannelConfigValidationTest {
 
     private final ChannelRegistry registry = new ChannelRegistry(new RelayProperties(),
-            List.of(new WebhookPayload(new ObjectMapper()), new EmailPayload(), new LogPayload()));
+            List.of(new WebhookPayload(new ObjectMapper()), new EmailPayload()), List.of(PackagedKinds.only("log")));
 
     private static ChannelProperties webhook(String id, Consumer<ChannelProperties> change) {
         ChannelProperties c = new ChannelProperties();

@@ -78,7 +78,7 @@ class CrashRecoveryIT {
                 """.formatted(port, target.port()));
 
         relay = PackagedRelay.start(workDir, Path.of("target", "crash-recovery-relay.log"));
-        awaitUp(port);
+        PackagedRelay.awaitReady(relay, port);
         List<String> accepted = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/alerts"))
@@ -109,17 +109,6 @@ class CrashRecoveryIT {
             assertThat(rs.getInt(2)).isEqualTo(5);
             assertThat(rs.next()).as("only sent deliveries").isFalse();
         }
-    }
-
-    private void awaitUp(int port) {
-        RelayTestSupport.await("the relay to answer", Duration.ofSeconds(60), () -> {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/alerts")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 405;
-            } catch (Exception notYet) {
-                return false;
-            }
-        });
     }
 
     private static Set<String> alertIdsSeen(List<LoggedRequest> requests) {

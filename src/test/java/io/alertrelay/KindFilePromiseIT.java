@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.alertrelay.support.PackagedRelay;
 import io.alertrelay.support.RelayTestSupport;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -102,7 +103,7 @@ class KindFilePromiseIT {
                 """);
         writeConfig("inbox: ops");
         relay = start();
-        awaitUp();
+        PackagedRelay.awaitReady(relay, port);
 
         // validated from the declaration: the secret is masked, the default filled in; a bad inbox is refused
         JsonNode channel = JSON.readTree(get("/channels/heron-ops").body());
@@ -195,21 +196,6 @@ class KindFilePromiseIT {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "kind-file-promise-relay.log").toFile()))
                 .start();
-    }
-
-    private void awaitUp() {
-        RelayTestSupport.await("the relay to answer", Duration.ofSeconds(60), () -> {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/alerts")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 405;
-            } catch (Exception notYet) {
-                return !relay.isAlive() ? failStartup() : false;
-            }
-        });
-    }
-
-    private boolean failStartup() {
-        throw new AssertionError("the relay exited; see target/kind-file-promise-relay.log");
     }
 
     private void accept(String alert) throws Exception {

@@ -67,8 +67,8 @@ class MultiInstanceIT {
         int portB = PackagedRelay.freePort();
         Process a = start("a", portA);
         Process b = start("b", portB);
-        awaitUp(portA);
-        awaitUp(portB);
+        PackagedRelay.awaitReady(a, portA);
+        PackagedRelay.awaitReady(b, portB);
 
         // phase 1: 1000 alerts posted to both instances, each delivered exactly once
         List<String> phase1 = new ArrayList<>();
@@ -167,17 +167,6 @@ class MultiInstanceIT {
         Process p = PackagedRelay.start(dir, Path.of("target", "multi-instance-" + name + ".log"));
         relays.add(p);
         return p;
-    }
-
-    private void awaitUp(int port) {
-        RelayTestSupport.await("the relay on port " + port + " to answer", Duration.ofSeconds(60), () -> {
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/alerts")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 405;
-            } catch (Exception notYet) {
-                return false;
-            }
-        });
     }
 
 }

@@ -6,10 +6,13 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.alertrelay.store.Retention;
 import io.alertrelay.support.RelayTestSupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -101,6 +104,40 @@ class PostgresTest extends RelayTestSupport {
         String refused = accept(Map.of("title", "Nobody home", "labels", Map.of("route", "refused")));
         assertThat(awaitDelivery(refused, "hook-refused").get("status")).isEqualTo("dead");
         assertThat(channelStatus("hook-refused").get("last_failure_error_type")).isEqualTo("connection");
+    }
+
+    /** The console's search and chart queries (LIKE with ESCAPE, EXTRACT(EPOCH), PERCENTILE_CONT) on PostgreSQL. */
+    @Test
+    void consoleSearchAndStatsRunOnPostgres() {
+        WIREMOCK.stubFor(post(urlPathEqualTo("/hooks/signed")).willReturn(aResponse().withStatus(200)));
+        WIREMOCK.stubFor(post(urlPathEqualTo("/hooks/flaky")).willReturn(aResponse().withStatus(503)));
+        String ok = accept(Map.of("title", "Stats on Postgres", "labels", Map.of("route", "signed")));
+        String failed = accept(Map.of("title", "Disk 50% full on PG", "labels", Map.of("route", "flaky")));
+        assertThat(awaitDelivery(ok, "hook-signed").get("status")).isEqualTo("sent");
+        assertThat(awaitDelivery(failed, "hook-flaky").get("status")).isEqualTo("dead");
+
+        JsonNode found = parse(get("/deliveries?channel=hook-flaky&title=50%25+FULL").body());
+        assertThat(found.path("total").asLong()).isEqualTo(1);
+        assertThat(found.path("items").get(0).path("errorType").asText()).isEqualTo("server_error");
+
+        HttpResponse<String> r = get("/stats/deliveries?hours=1&step=60");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        long sent = 0;
+        long dead = 0;
+        boolean latency = false;
+        for (JsonNode b : parse(r.body()).path("buckets")) {
+            sent += b.path("sent").asLong();
+            dead += b.path("failures").path("server_error").asLong();
+            latency |= b.path("latencyMs").path("p50").isNumber();
+        }
+        assertThat(sent).isGreaterThanOrEqualTo(1);
+        assertThat(dead).isGreaterThanOrEqualTo(1);
+        assertThat(latency).isTrue();
+        assertThat(get("/stats/channels?hours=24&step=3600").statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 
     @Test

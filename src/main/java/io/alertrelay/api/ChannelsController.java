@@ -17,6 +17,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -53,14 +54,15 @@ public class ChannelsController {
     @Operation(summary = "Every configured channel with its status (secrets masked)")
     public List<ChannelView> list() {
         Map<String, ChannelStats> stats = history.stats();
-        return channels.all().stream().map(c -> view(c, stats.getOrDefault(c.id(), empty()))).toList();
+        Set<String> paused = flow.pausedChannels();
+        return channels.all().stream().map(c -> view(c, stats.getOrDefault(c.id(), empty()), paused)).toList();
     }
 
     @GetMapping(path = "/channels/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "One channel with its status (secrets masked)")
     public ChannelView get(@PathVariable("id") String id) {
         Channel c = channel(id);
-        return view(c, history.stats(c.id()));
+        return view(c, history.stats(c.id()), flow.pausedChannels());
     }
 
     @GetMapping(path = "/channels/{id}/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -103,9 +105,10 @@ public class ChannelsController {
         return channels.find(id).orElseThrow(() -> new ApiErrors.NotFound("no channel with id '" + id + "'"));
     }
 
-    private ChannelView view(Channel c, ChannelStats stats) {
+    private ChannelView view(Channel c, ChannelStats stats, Set<String> paused) {
         RateLimit limit = flow.effectiveLimit(c);
-        return new ChannelView(c.id(), c.kind(), c.enabled(), c.matchRule(), limit == null ? null : limit.toString(),
+        String health = ApiViews.Health.of(c.enabled(), paused.contains(c.id()), stats).value();
+        return new ChannelView(c.id(), c.kind(), c.enabled(), health, c.matchRule(), limit == null ? null : limit.toString(),
                 c.maskedConfig(), stats);
     }
 

@@ -35,11 +35,16 @@ public class DeliveriesController {
     @GetMapping(path = "/deliveries", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Deliveries of every channel, newest first, paged; ?status=dead lists what needs attention")
     public DeliveryPage list(@Parameter(description = "pending, sent or dead") @RequestParam(name = "status", required = false) String status,
+                             @Parameter(description = "only this channel's") @RequestParam(name = "channel", required = false) String channel,
+                             @Parameter(description = "only this alert's (its id)") @RequestParam(name = "alert", required = false) String alert,
+                             @Parameter(description = "only alerts with this fingerprint") @RequestParam(name = "fingerprint", required = false) String fingerprint,
+                             @Parameter(description = "only alerts whose title contains this text (any case)") @RequestParam(name = "title", required = false) String title,
                              @Parameter(description = "page number, from 0") @RequestParam(name = "page", required = false) String page,
                              @Parameter(description = "items per page, 1 to 500 (default 50)") @RequestParam(name = "size", required = false) String size) {
-        String filter = Paging.status(status);
+        DeliveryHistory.Filter filter = new DeliveryHistory.Filter(text("channel", channel, 64), Paging.status(status),
+                text("alert", alert, 36), text("fingerprint", fingerprint, 255), text("title", title, 1024));
         Paging p = Paging.of(page, size);
-        DeliveryHistory.Page rows = history.page(null, filter, p.page(), p.size());
+        DeliveryHistory.Page rows = history.page(filter, p.page(), p.size());
         return new DeliveryPage(p.page(), p.size(), rows.total(), rows.items());
     }
 
@@ -60,6 +65,17 @@ public class DeliveriesController {
         }
         queue.wake();
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(history.find(d.id()).orElseThrow());
+    }
+
+    /** An optional search term: null when not given; longer than any stored value is a 400 naming it. */
+    private static String text(String name, String value, int max) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > max) {
+            throw new ApiErrors.BadRequest(name, "must be at most " + max + " characters, got " + value.length());
+        }
+        return value.strip();
     }
 
     private DeliveryRecord find(String id) {

@@ -1,7 +1,6 @@
 package io.alertrelay.delivery;
 
 import io.alertrelay.observability.DeliveryMetrics;
-import io.alertrelay.store.DeliveryStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +26,16 @@ public class DeliveryFailures implements Processor {
     private final FailureClassifier classifier;
     private final Map<String, PayloadBuilder> builders;
     private final FlowControl flow;
-    private final DeliveryStore store;
     private final DeliveryMetrics metrics;
     private final int maxAttempts;
     private final long retryAfterCapMs;
 
     public DeliveryFailures(FailureClassifier classifier, List<PayloadBuilder> builders, FlowControl flow,
-                            DeliveryStore store, DeliveryMetrics metrics,
+                            DeliveryMetrics metrics,
                             @Value("${alert-relay.delivery.retry.max-attempts:6}") int maxAttempts,
                             @Value("${alert-relay.delivery.retry.retry-after-cap-ms:120000}") long retryAfterCapMs) {
         this.classifier = classifier;
         this.flow = flow;
-        this.store = store;
         this.metrics = metrics;
         this.builders = builders.stream().collect(Collectors.toMap(b -> b.spec().name(), Function.identity()));
         this.maxAttempts = maxAttempts;
@@ -72,7 +69,11 @@ public class DeliveryFailures implements Processor {
         }
     }
 
-    /** After the last try: puts the failure fields into exchange properties for the SQL updates. */
+    /**
+     * After the last try: decides the outcome (dead, deferred while the circuit breaker is open, or
+     * untouched) and puts it with the failure fields into exchange properties; the SQL updates of
+     * error-handling.yaml record them.
+     */
     public void record(Exchange exchange) {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Failure f = error == null ? new Failure("internal_error", "unknown failure", null, null, null, false, -1)
@@ -98,7 +99,8 @@ public class DeliveryFailures implements Processor {
             // the target is down: keep the delivery pending until the breaker lets a trial through
             exchange.setProperty("outcome", "deferred");
             exchange.setProperty("failedIncrement", 0);
-            store.defer(id, Instant.now().plus(flow.openWait()));
+            // written by error-handling.yaml with the failure fields: the row waits unclaimed until then
+            exchange.setProperty("deferUntil", java.sql.Timestamp.from(Instant.now().plus(flow.openWait())));
             LOG.warn("Delivery {} to channel '{}' waits: the channel's circuit breaker is open after {}", id, channelId,
                     Limits.loggable(f.message()));
             return;

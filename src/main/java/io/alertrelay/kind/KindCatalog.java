@@ -171,6 +171,16 @@ public class KindCatalog implements KindSource, CamelContextConfiguration {
         return t;
     }
 
+    /** The text a kind file declares under spec.texts.&lt;name&gt;. */
+    com.samskivert.mustache.Template text(String kind, String name) {
+        KindFile f = files.get(kind);
+        com.samskivert.mustache.Template t = f == null ? null : f.texts().get(name);
+        if (t == null) {
+            throw new NonRetryableDeliveryException("config_error", "kind " + kind + " declares no text '" + name + "'");
+        }
+        return t;
+    }
+
     private Map<String, KindFile> read() {
         Map<String, KindFile> out = new LinkedHashMap<>();
         try {

@@ -1,10 +1,13 @@
 package io.alertrelay.kind;
 
 import io.alertrelay.channel.KindSpec;
+import com.samskivert.mustache.Template;
 import java.util.Map;
 
 /**
- * One parsed kind file: its declaration (null for a route-only file of a Java kind), its requests, and
- * its route document as text, with the declaration's lines blanked so Camel reports true line numbers.
+ * One parsed kind file: its declaration (null for a route-only file of a Java kind), its requests, its
+ * texts (spec.texts, Mustache templates for a route that sends no HTTP request), and its route document
+ * as text, with the declaration's lines blanked so Camel reports true line numbers.
  */
-record KindFile(String name, String location, KindSpec spec, Map<String, RequestTemplate> requests, String routes) {}
+record KindFile(String name, String location, KindSpec spec, Map<String, RequestTemplate> requests,
+                Map<String, Template> texts, String routes) {}

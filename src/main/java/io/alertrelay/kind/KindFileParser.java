@@ -2,6 +2,7 @@ package io.alertrelay.kind;
 
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
+import com.samskivert.mustache.Template;
 import io.alertrelay.channel.KindFacts;
 import io.alertrelay.channel.KindSpec;
 import io.alertrelay.channel.Param;
@@ -33,7 +34,7 @@ final class KindFileParser {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern SEPARATOR = Pattern.compile("(?m)^---[ \\t]*$");
     private static final Set<String> SPEC_KEYS = Set.of("definition", "rate-limit", "template", "errors", "test",
-            "keeps-state", "can-digest", "requests");
+            "keeps-state", "can-digest", "requests", "texts");
     private static final Set<String> PROPERTY_KEYS = Set.of("title", "description", "type", "required", "default",
             "enum", "pattern", "format", "example", "items", "minLength", "maxLength");
 
@@ -87,7 +88,7 @@ final class KindFileParser {
                     + " after the declaration, separated by ---");
         }
         if (declaration == null) {
-            return new KindFile(name, location, null, Map.of(), routes.toString());
+            return new KindFile(name, location, null, Map.of(), Map.of(), routes.toString());
         }
         return declared(name, file, declaration, routes.toString(), siblings);
     }
@@ -169,7 +170,15 @@ final class KindFileParser {
         Map<String, RequestTemplate> requests = new LinkedHashMap<>();
         map(file, "spec.requests", spec.get("requests")).forEach((k, v) ->
                 requests.put(String.valueOf(k), RequestTemplate.compile(file, "spec.requests." + k, v)));
-        return new KindFile(name, file, new KindSpec(name, description, params, facts), requests, routes);
+        Map<String, Template> texts = new LinkedHashMap<>();
+        map(file, "spec.texts", spec.get("texts")).forEach((k, v) -> {
+            try {
+                texts.put(String.valueOf(k), RequestTemplate.MUSTACHE.compile(String.valueOf(v)));
+            } catch (RuntimeException e) {
+                throw new InvalidKindException(file, "spec.texts." + k, "is not a valid template: " + oneLine(e.getMessage()));
+            }
+        });
+        return new KindFile(name, file, new KindSpec(name, description, params, facts), requests, texts, routes);
     }
 
     private static List<Param> params(String file, Map<?, ?> definition) {
@@ -268,21 +277,35 @@ final class KindFileParser {
         return new Param(name, t, required, dflt, secret, allowed, description, min, max, pattern);
     }
 
-    /** spec.errors: message (a JSONPath into the vendor's JSON answer) and retryable-statuses. */
+    /**
+     * spec.errors: message (a JSONPath into the vendor's JSON answer, or a Mustache template over the
+     * answer: status, text, json, explained, fieldError), explain (answer texts to words an operator can act on, for
+     * vendors that answer with a bare code) and retryable-statuses.
+     */
     private static VendorErrors errors(String file, Map<?, ?> errors) {
         for (Object k : errors.keySet()) {
-            if (!List.of("message", "retryable-statuses").contains(String.valueOf(k))) {
-                throw new InvalidKindException(file, "spec.errors." + k, "is not a field of errors; use message or retryable-statuses");
+            if (!List.of("message", "explain", "retryable-statuses").contains(String.valueOf(k))) {
+                throw new InvalidKindException(file, "spec.errors." + k, "is not a field of errors; use message, explain or retryable-statuses");
             }
         }
         JsonPath path = null;
-        if (errors.get("message") != null) {
+        Template template = null;
+        String source = errors.get("message") == null ? null : String.valueOf(errors.get("message"));
+        if (source != null && source.strip().startsWith("$")) {
             try {
-                path = JsonPath.compile(String.valueOf(errors.get("message")));
+                path = JsonPath.compile(source);
             } catch (RuntimeException e) {
                 throw new InvalidKindException(file, "spec.errors.message", "is not a valid JSONPath: " + oneLine(e.getMessage()));
             }
+        } else if (source != null) {
+            try {
+                template = RequestTemplate.MUSTACHE.compile(source);
+            } catch (RuntimeException e) {
+                throw new InvalidKindException(file, "spec.errors.message", "is not a valid template: " + oneLine(e.getMessage()));
+            }
         }
+        Map<String, String> explain = new LinkedHashMap<>();
+        map(file, "spec.errors.explain", errors.get("explain")).forEach((k, v) -> explain.put(String.valueOf(k), String.valueOf(v)));
         Set<Integer> retryable = new LinkedHashSet<>();
         Object statuses = errors.get("retryable-statuses");
         if (statuses instanceof List<?> l) {
@@ -297,10 +320,15 @@ final class KindFileParser {
             throw new InvalidKindException(file, "spec.errors.retryable-statuses", "must be a list of HTTP statuses");
         }
         JsonPath message = path;
+        Template words = template;
         Set<Integer> extra = Set.copyOf(retryable);
         return new VendorErrors() {
             @Override
             public String describeError(VendorAnswer answer) {
+                if (words != null) {
+                    String out = words.execute(KindVariables.ofAnswer(answer, explain)).strip();
+                    return out.isEmpty() ? null : out;
+                }
                 if (message == null || answer.json() == null) {
                     return null;
                 }

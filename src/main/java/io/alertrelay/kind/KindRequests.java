@@ -68,6 +68,52 @@ public class KindRequests {
     }
 
     /**
+     * The kind's text spec.texts.&lt;name&gt; rendered over the kind variables, as the message body: for a
+     * route that writes or sends something other than an HTTP request (the log kind's line).
+     */
+    @SuppressWarnings("unchecked")
+    public String text(Exchange exchange, String name) {
+        Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
+        if (vars == null) {
+            variables(exchange);
+            vars = exchange.getProperty(VARIABLES, Map.class);
+        }
+        Map<String, Object> model = new java.util.HashMap<>(vars);
+        model.put("vars", exchange.getVariables());
+        String text = catalog.text(exchange.getProperty(Deliveries.KIND, String.class), name).execute(model);
+        exchange.getMessage().setBody(text);
+        return text;
+    }
+
+    /**
+     * After send-http, for a vendor whose 2xx answer must prove that it kept the message: unless the answer
+     * is JSON with a value at the JSONPath, the attempt fails for good as "unconfirmed", its message the
+     * kind's text spec.texts.unconfirmed (the kind variables plus answer.status and answer.text). Not
+     * retried: the message may have been kept after all, and a second try could post it twice.
+     */
+    @SuppressWarnings("unchecked")
+    public void confirm(Exchange exchange, String jsonPath) {
+        String body = exchange.getMessage().getBody(String.class);
+        io.alertrelay.delivery.VendorAnswer answer = io.alertrelay.delivery.VendorAnswer.of(200, body);
+        if (answer.object() != null) {
+            try {
+                if (com.jayway.jsonpath.JsonPath.read(answer.text(), jsonPath) != null) {
+                    return;
+                }
+            } catch (com.jayway.jsonpath.PathNotFoundException notThere) {
+                // not confirmed: below
+            }
+        }
+        Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
+        Map<String, Object> model = new java.util.HashMap<>(vars == null ? Map.of() : vars);
+        model.put("answer", Map.of("status", String.valueOf(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)),
+                "text", answer.text().strip()));
+        String kind = exchange.getProperty(Deliveries.KIND, String.class);
+        throw new io.alertrelay.delivery.NonRetryableDeliveryException("unconfirmed",
+                catalog.text(kind, "unconfirmed").execute(model).strip());
+    }
+
+    /**
      * For a vendor that answers 2xx to a request it did not take: fails the attempt for good, with the
      * vendor's error text read by the kind's spec.errors.message.
      */
@@ -81,9 +127,10 @@ public class KindRequests {
 
     /**
      * POST /channels/{id}/preview for a kind built by its kind file: runs the kind's route with the
-     * preview flag, which send-http honours by stopping before the wire. The first request is shown.
+     * preview flag, which send-http (and any route that writes elsewhere) honours by stopping before the
+     * wire. The first request is shown.
      */
-    public OutboundRequest preview(Channel channel, Alert alert) {
+    public Object preview(Channel channel, Alert alert) {
         Exchange exchange = new DefaultExchange(camel.getObject());
         exchange.setProperty(Deliveries.DELIVERY_ID, 0L);
         exchange.setProperty(Deliveries.CHANNEL_ID, channel.id());
@@ -96,6 +143,8 @@ public class KindRequests {
                     : new IllegalStateException(exchange.getException());
             throw e;
         }
-        return exchange.getProperty("outboundRequest", OutboundRequest.class);
+        // an HTTP kind stops in send-http with its request; any other route ends with what it would write
+        OutboundRequest request = exchange.getProperty("outboundRequest", OutboundRequest.class);
+        return request != null ? request : exchange.getMessage().getBody();
     }
 }

@@ -69,6 +69,45 @@ public final class KindVariables {
         return m;
     }
 
+    /**
+     * What spec.errors.message renders a vendor's error answer from: status, text (the answer, stripped),
+     * json (the answer parsed, or null), explained (the entry of spec.errors.explain for the text), and the
+     * shared conversions.
+     */
+    static Map<String, Object> ofAnswer(io.alertrelay.delivery.VendorAnswer answer, Map<String, String> explain) {
+        Map<String, Object> m = new HashMap<>(functions());
+        String text = answer.text().strip();
+        m.put("status", answer.status());
+        m.put("text", text);
+        m.put("json", answer.json() == null ? null : JSON.convertValue(answer.json(), Object.class));
+        m.put("explained", explain.get(text));
+        m.put("fieldError", answer.object() == null ? null : fieldError(answer.object().path("errors"), ""));
+        return m;
+    }
+
+    /**
+     * The first field error of a nested errors object, as "path: message":
+     * {"errors":{"embeds":{"0":{"description":{"_errors":[{"message":"Must be 4096 or fewer"}]}}}}} gives
+     * "embeds.0.description: Must be 4096 or fewer".
+     */
+    private static String fieldError(com.fasterxml.jackson.databind.JsonNode node, String path) {
+        if (!node.isObject()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.JsonNode errors = node.path("_errors");
+        if (errors.isArray() && !errors.isEmpty()) {
+            return path + ": " + errors.get(0).path("message").asText();
+        }
+        for (var it = node.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String found = fieldError(e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
     static String plain(String markdown) {
         return markdown == null ? "" : PLAIN.render(MARKDOWN.parse(markdown)).strip();
     }
@@ -93,13 +132,25 @@ public final class KindVariables {
         f.put("plain", lambda(KindVariables::plain));
         f.put("mrkdwn", lambda(SlackMarkdown::toMrkdwn));
         f.put("escapeHtml", lambda(KindVariables::escapeHtml));
+        // Slack's three control characters (&, <, >), so text can make neither markup nor <!channel>
+        f.put("escapeMrkdwn", lambda(SlackMarkdown::escape));
         f.put("oneLine", lambda(s -> Limits.oneLine(s, Integer.MAX_VALUE)));
+        // control characters written as \\n, \\u001b: alert text for a log line cannot forge lines nor colour a terminal
+        f.put("loggable", lambda(Limits::loggable));
+        // a chat sender icon given as an emoji (":name:" or "name") or an image URL, for the member that takes each
+        f.put("iconUrl", lambda(s -> isWebUrl(s) ? s.strip() : ""));
+        f.put("iconEmoji", lambda(s -> s.isBlank() || isWebUrl(s) ? "" : s.strip().startsWith(":") ? s.strip() : ":" + s.strip() + ":"));
         f.put("upper", lambda(s -> s.toUpperCase(Locale.ROOT)));
         f.put("lower", lambda(s -> s.toLowerCase(Locale.ROOT)));
         f.put("trim", lambda(String::strip));
         f.put("base64", lambda(s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8))));
         f.put("urlencode", lambda(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20")));
         return f;
+    }
+
+    private static boolean isWebUrl(String s) {
+        String lower = s.strip().toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
     private static Mustache.Lambda lambda(UnaryOperator<String> fn) {

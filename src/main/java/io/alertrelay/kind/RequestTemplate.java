@@ -8,6 +8,7 @@ import com.samskivert.mustache.Template;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.NonRetryableDeliveryException;
 import io.alertrelay.delivery.OutboundRequest;
+import io.alertrelay.kinds.slack.SlackMarkdown;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +35,20 @@ final class RequestTemplate {
     private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type");
 
     /** A compiled piece of the tree. */
-    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each {}
-    /** {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable. */
+    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split, Typed {}
+    /**
+     * {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable; a
+     * single value counts as a list of one and a missing one as empty.
+     */
     private record Each(String path, Node as) implements Node {}
+    /**
+     * {$split: "{{#mrkdwn}}{{body}}{{/mrkdwn}}", max: 3000, limit: 47, as: {text: "{{item}}"}}: the rendered
+     * text in pieces of at most max characters (between paragraphs or lines where it can, a code block cut
+     * in two closed and reopened), one "as" per piece; past limit pieces the last one ends with the marker.
+     */
+    private record Split(Template text, int max, int limit, Node as) implements Node {}
+    /** {$number: "{{#alert.resolved}}1{{/alert.resolved}}…"}: a rendered text as a number (or $boolean). */
+    private record Typed(Node text, String as) implements Node {}
     private record Const(Object value) implements Node {}
     private record Text(Template template) implements Node {}
     /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
@@ -104,11 +116,26 @@ final class RequestTemplate {
     }
 
     private static Node node(String file, String field, Object raw) {
+        if ((raw instanceof List<?> l0 && l0.isEmpty()) || (raw instanceof Map<?, ?> m0 && m0.isEmpty())) {
+            // written empty on purpose ("allowed_mentions": {"parse": []}): kept, unlike a value that renders empty
+            return new Const(raw);
+        }
         if (raw instanceof Map<?, ?> m && m.containsKey("$each")) {
             if (m.get("as") == null || m.size() != 2) {
                 throw new InvalidKindException(file, field, "with $each needs exactly $each (a list variable) and as (the item's shape)");
             }
             return new Each(String.valueOf(m.get("$each")), node(file, field + ".as", m.get("as")));
+        }
+        for (String as : List.of("number", "boolean")) {
+            if (raw instanceof Map<?, ?> m && m.containsKey("$" + as)) {
+                if (m.size() != 1) {
+                    throw new InvalidKindException(file, field, "with $" + as + " has nothing else beside it");
+                }
+                return new Typed(node(file, field + ".$" + as, String.valueOf(m.get("$" + as))), as);
+            }
+        }
+        if (raw instanceof Map<?, ?> m && m.containsKey("$split")) {
+            return split(file, field, m);
         }
         if (raw instanceof Map<?, ?> m) {
             Map<String, Node> out = new LinkedHashMap<>();
@@ -139,13 +166,42 @@ final class RequestTemplate {
         return new Const(raw);
     }
 
+    private static Split split(String file, String field, Map<?, ?> m) {
+        if (m.get("as") == null || m.get("max") == null || !List.of("$split", "max", "limit", "as").containsAll(
+                m.keySet().stream().map(String::valueOf).toList())) {
+            throw new InvalidKindException(file, field, "with $split needs $split (a text), max (characters per piece), as (the piece's shape) and may have limit (pieces)");
+        }
+        int max = positive(file, field + ".max", m.get("max"));
+        int limit = m.get("limit") == null ? Integer.MAX_VALUE : positive(file, field + ".limit", m.get("limit"));
+        if (max <= Limits.MARKER.length() + 8) {
+            throw new InvalidKindException(file, field + ".max", "must be more than " + (Limits.MARKER.length() + 8));
+        }
+        try {
+            return new Split(MUSTACHE.compile(String.valueOf(m.get("$split"))), max, limit, node(file, field + ".as", m.get("as")));
+        } catch (MustacheException e) {
+            throw new InvalidKindException(file, field + ".$split", "is not a valid template: " + e.getMessage());
+        }
+    }
+
+    private static int positive(String file, String field, Object v) {
+        try {
+            int n = Integer.parseInt(String.valueOf(v).strip());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InvalidKindException(file, field, "must be a positive whole number, got \"" + v + "\"");
+    }
+
     /** The request for one delivery; what send-http puts on the wire and what a preview shows. */
     OutboundRequest render(Map<String, Object> model, ObjectMapper json) {
         String m = text(render(method, model)).toUpperCase(Locale.ROOT);
         String target = text(render(url, model)).strip();
         Map<String, String> q = strings(query, model);
         if (!q.isEmpty()) {
-            target += (target.contains("?") ? "&" : "?") + encode(q);
+            target = withQuery(target, q);
         }
         checkUrl(target);
         Map<String, String> h = new LinkedHashMap<>();
@@ -163,6 +219,29 @@ final class RequestTemplate {
         }
         h.putAll(strings(headers, model));
         return new OutboundRequest(m, target, h, payload, true);
+    }
+
+    /**
+     * The URL with the query members added; a parameter of the same name already in the URL is replaced
+     * (an operator's wait=false cannot undo the kind's wait=true), and a fragment is dropped.
+     */
+    static String withQuery(String url, Map<String, String> query) {
+        int hash = url.indexOf('#');
+        String base = hash >= 0 ? url.substring(0, hash) : url;
+        int q = base.indexOf('?');
+        List<String> params = new ArrayList<>();
+        if (q >= 0) {
+            // compared encoded: decoding an operator's malformed %-escape must not fail the delivery
+            List<String> replaced = query.keySet().stream().map(k -> URLEncoder.encode(k, StandardCharsets.UTF_8)).toList();
+            for (String param : base.substring(q + 1).split("&")) {
+                if (!param.isEmpty() && !replaced.contains(param.split("=", 2)[0])) {
+                    params.add(param);
+                }
+            }
+            base = base.substring(0, q);
+        }
+        params.add(encode(query));
+        return base + "?" + String.join("&", params);
     }
 
     private static void checkUrl(String target) {
@@ -213,19 +292,41 @@ final class RequestTemplate {
         if (n instanceof Text t) {
             return t.template().execute(model);
         }
+        if (n instanceof Typed t) {
+            return convert(render(t.text(), model), t.as());
+        }
         if (n instanceof Whole w) {
             return convert(lookup(model, w.path()), w.as());
         }
         if (n instanceof Each e) {
             List<Object> out = new ArrayList<>();
-            if (lookup(model, e.path()) instanceof List<?> items) {
-                for (Object item : items) {
-                    Map<String, Object> scope = new java.util.HashMap<>(model);
-                    scope.put("item", item);
-                    Object value = render(e.as(), scope);
-                    if (!isEmpty(value)) {
-                        out.add(value);
-                    }
+            Object found = lookup(model, e.path());
+            // a single value is a list of one, so {$each: alert.project} makes an optional item
+            List<?> items = found instanceof List<?> l ? l : isEmpty(found) ? List.of() : List.of(found);
+            for (Object item : items) {
+                Map<String, Object> scope = new java.util.HashMap<>(model);
+                scope.put("item", item);
+                Object value = render(e.as(), scope);
+                if (!isEmpty(value)) {
+                    out.add(value);
+                }
+            }
+            return out;
+        }
+        if (n instanceof Split sp) {
+            List<String> pieces = SlackMarkdown.split(sp.text().execute(model), sp.max());
+            if (pieces.size() > sp.limit()) {
+                pieces = new ArrayList<>(pieces.subList(0, sp.limit()));
+                String last = pieces.get(sp.limit() - 1);
+                pieces.set(sp.limit() - 1, Limits.cut(last, sp.max() - Limits.MARKER.length()) + Limits.MARKER);
+            }
+            List<Object> out = new ArrayList<>();
+            for (String piece : pieces) {
+                Map<String, Object> scope = new java.util.HashMap<>(model);
+                scope.put("item", piece);
+                Object value = render(sp.as(), scope);
+                if (!isEmpty(value)) {
+                    out.add(value);
                 }
             }
             return out;
@@ -234,7 +335,7 @@ final class RequestTemplate {
             Map<String, Object> out = new LinkedHashMap<>();
             o.members().forEach((k, v) -> {
                 Object value = render(v, model);
-                if (!isEmpty(value)) {
+                if (!isEmpty(value) || (v instanceof Const c && (c.value() instanceof List || c.value() instanceof Map))) {
                     out.put(k, value);
                 }
             });
@@ -243,7 +344,7 @@ final class RequestTemplate {
         List<Object> out = new ArrayList<>();
         for (Node item : ((Arr) n).items()) {
             Object value = render(item, model);
-            if ((item instanceof Whole || item instanceof Each) && value instanceof List<?> l) {
+            if ((item instanceof Whole || item instanceof Each || item instanceof Split) && value instanceof List<?> l) {
                 // a list variable inside a list is spliced in: [ "{{config.tags}}", "alert" ]
                 l.stream().filter(x -> !isEmpty(x)).forEach(out::add);
             } else if (!isEmpty(value)) {

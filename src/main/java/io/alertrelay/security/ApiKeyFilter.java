@@ -88,20 +88,29 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         chain.doFilter(new WithoutKeyHeaders(request), response);
     }
 
-    /** The scope a request needs; empty for what must stay open (health probes, the API description). */
+    /**
+     * The scope a request needs; empty for what must stay open: health probes, the API description, and
+     * the console's static files (they hold no data; the page sends a key with every data call it makes).
+     */
     static Optional<Scope> required(String method, String path) {
         if (path.equals("/actuator/health") || path.startsWith("/actuator/health/") || path.equals("/openapi.json")) {
             return Optional.empty();
         }
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        if (read && under(path, "/console")) {
+            return Optional.empty();
+        }
+        if (under(path, "/stats")) {
+            return Optional.of(read ? Scope.CHANNELS_READ : Scope.ADMIN);
+        }
         if (under(path, "/alerts")) {
             // GET /alerts/{id} is the "why" view: reading, like the delivery history
-            return Optional.of(method.equals("GET") || method.equals("HEAD") ? Scope.CHANNELS_READ : Scope.ALERTS_WRITE);
+            return Optional.of(read ? Scope.CHANNELS_READ : Scope.ALERTS_WRITE);
         }
         // silences: anyone who may read may list them; creating and expiring one is admin's
         if (under(path, "/channels") || under(path, "/deliveries") || under(path, "/silences")) {
-            boolean read = method.equals("GET") || method.equals("HEAD")
-                    || (method.equals("POST") && PREVIEW.matcher(path).matches());
-            return Optional.of(read ? Scope.CHANNELS_READ : Scope.ADMIN);
+            boolean reads = read || (method.equals("POST") && PREVIEW.matcher(path).matches());
+            return Optional.of(reads ? Scope.CHANNELS_READ : Scope.ADMIN);
         }
         if (path.startsWith("/actuator/")) {
             return Optional.of(Scope.CHANNELS_READ);

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 public class DeliveryHistory {
 
     private static final String DELIVERY_COLUMNS = "d.id, d.alert_id, d.channel_id, a.title, d.status, d.attempts, "
-            + "d.last_error, d.created_at, d.updated_at, d.sent_at FROM deliveries d JOIN alerts a ON a.id = d.alert_id";
+            + "d.last_error, d.created_at, d.updated_at, d.sent_at, d.fingerprint, d.last_error_type "
+            + "FROM deliveries d JOIN alerts a ON a.id = d.alert_id";
 
     private final JdbcTemplate jdbc;
 
@@ -38,8 +39,21 @@ public class DeliveryHistory {
         }
     }
 
+    /** {@code errorType}: why a dead delivery failed (the channel's failure types), null otherwise. */
     public record DeliveryRecord(long id, String alertId, String channelId, String title, String status, int attempts,
-                                 String lastError, Instant createdAt, Instant updatedAt, Instant sentAt) {}
+                                 String lastError, Instant createdAt, Instant updatedAt, Instant sentAt,
+                                 String fingerprint, String errorType) {}
+
+    /**
+     * What a history search narrows by; every field is optional. {@code titleContains} matches a part of
+     * the title, case-insensitively; the others match exactly.
+     */
+    public record Filter(String channelId, String status, String alertId, String fingerprint, String titleContains) {
+
+        public static Filter of(String channelId, String status) {
+            return new Filter(channelId, status, null, null, null);
+        }
+    }
 
     public record Page(List<DeliveryRecord> items, long total) {}
 
@@ -75,20 +89,36 @@ public class DeliveryHistory {
 
     /** Newest first; {@code channelId} and {@code status} are optional filters. */
     public Page page(String channelId, String status, int page, int size) {
+        return page(Filter.of(channelId, status), page, size);
+    }
+
+    /** Newest first, narrowed by the filter's fields that are set. */
+    public Page page(Filter filter, int page, int size) {
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (channelId != null) {
-            where.append(" AND d.channel_id = ?");
-            args.add(channelId);
-        }
-        if (status != null) {
-            where.append(" AND d.status = ?");
-            args.add(status);
-        }
-        Long total = jdbc.queryForObject("SELECT COUNT(*) FROM deliveries d" + where, Long.class, args.toArray());
+        condition(where, args, "d.channel_id = ?", filter.channelId());
+        condition(where, args, "d.status = ?", filter.status());
+        condition(where, args, "d.alert_id = ?", filter.alertId());
+        condition(where, args, "d.fingerprint = ?", filter.fingerprint());
+        boolean byTitle = filter.titleContains() != null;
+        condition(where, args, "LOWER(a.title) LIKE ? ESCAPE '\\'", byTitle ? "%" + likeEscaped(filter.titleContains()) + "%" : null);
+        String from = byTitle ? " FROM deliveries d JOIN alerts a ON a.id = d.alert_id" : " FROM deliveries d";
+        Long total = jdbc.queryForObject("SELECT COUNT(*)" + from + where, Long.class, args.toArray());
         List<DeliveryRecord> items = jdbc.query("SELECT " + DELIVERY_COLUMNS + where + " ORDER BY d.id DESC OFFSET "
                 + ((long) page * size) + " ROWS FETCH NEXT " + size + " ROWS ONLY", DeliveryHistory::record, args.toArray());
         return new Page(items, total == null ? 0 : total);
+    }
+
+    private static void condition(StringBuilder where, List<Object> args, String sql, String value) {
+        if (value != null) {
+            where.append(" AND ").append(sql);
+            args.add(value);
+        }
+    }
+
+    /** The search text as a literal part of a LIKE pattern, lower-cased like the column it is compared with. */
+    private static String likeEscaped(String text) {
+        return text.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     public Optional<DeliveryRecord> find(long id) {
@@ -115,7 +145,8 @@ public class DeliveryHistory {
 
     private static DeliveryRecord record(ResultSet rs, int row) throws SQLException {
         return new DeliveryRecord(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getInt(6), rs.getString(7), instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "sent_at"));
+                rs.getInt(6), rs.getString(7), instant(rs, "created_at"), instant(rs, "updated_at"), instant(rs, "sent_at"),
+                rs.getString(11), rs.getString(12));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -69,7 +69,7 @@ public class DeliveryStore {
     static final String DEFER = "UPDATE deliveries SET claimed_by = NULL, lease_until = ?, updated_at = ? "
             + "WHERE id = ? AND claimed_by = ? AND " + STILL_PENDING;
     static final String MARK_SENT = "UPDATE deliveries SET status = 'sent', attempts = attempts + ?, sent_at = ?, "
-            + "updated_at = ?, last_error = NULL, claimed_by = NULL, lease_until = NULL "
+            + "updated_at = ?, last_error = NULL, last_error_type = NULL, claimed_by = NULL, lease_until = NULL "
             + "WHERE id = ? AND " + STILL_PENDING + " AND claimed_by = ?";
 
     static final String SUPPRESS = "UPDATE deliveries SET status = 'suppressed', suppressed_reason = ?, suppressed_ref = ?, "

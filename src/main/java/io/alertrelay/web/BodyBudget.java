@@ -25,8 +25,10 @@ public class BodyBudget {
 
     public BodyBudget(RelayProperties props) {
         long configured = props.getIngest().getMaxBufferedBytes();
-        // parsing multiplies a body several times over: a sixteenth of the heap leaves room for the rest
-        long byHeap = Runtime.getRuntime().maxMemory() / 16;
+        // a body is parsed into a tree and alerts, serialised again for its row, and committed with the
+        // others of its group commit in one H2 chunk that H2 buffers whole (an OutOfMemoryError there
+        // closes the database): a thirty-second of the heap was what a 256 MiB heap survived with margin
+        long byHeap = Runtime.getRuntime().maxMemory() / 32;
         long chosen = configured > 0 ? configured : byHeap;
         this.total = (int) Math.min(Integer.MAX_VALUE, Math.max(chosen, props.getIngest().getMaxBodyBytes()));
         this.bytes = new Semaphore(total);

@@ -1,6 +1,7 @@
 package io.alertrelay.ops;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -10,18 +11,25 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.alertrelay.cli.RelayCli;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI as an operator runs it: against the running relay for channels and deliveries, and against
@@ -182,5 +190,86 @@ class CliTest extends OpsTestSupport {
         assertThat(down.err()).contains("cannot reach the relay at http://127.0.0.1:" + CLOSED_PORT);
         assertThat(RelayCli.handles(new String[] {"keys", "list"})).isTrue();
         assertThat(RelayCli.handles(new String[] {"--server.port=9090"})).isFalse();
+    }
+
+    @Test
+    void helpListsTheCommandsAndOptionsOfTheToolAndOfEachCommandWithoutCallingTheRelay() {
+        String nowhere = "http://127.0.0.1:" + WIREMOCK.port() + "/help-only";
+        Run tool = cli(Map.of(), "--help", "--url", nowhere);
+        assertThat(tool.exit()).as("%s", tool).isZero();
+        assertThat(tool.err()).isEmpty();
+        assertThat(tool.out()).startsWith("usage: java -jar alert-relay.jar")
+                .contains("channels", "deliveries", "keys", "silences", "alerts", "completion")
+                .contains("--url=URL", "--api-key=KEY", "ALERT_RELAY_API_KEY", "--json", "--help")
+                .contains("Exit codes:", "2   the command line is wrong");
+
+        Run group = cli(Map.of(), "channels", "--help");
+        assertThat(group.exit()).as("%s", group).isZero();
+        assertThat(group.out()).startsWith("usage: java -jar alert-relay.jar channels")
+                .containsPattern("(?m)^  list\\s+every channel with its status")
+                .containsPattern("(?m)^  test\\s+send a \\[TEST\\] alert").containsPattern("(?m)^  replay\\s+");
+
+        Run command = cli(Map.of(), "silences", "add", "-h", "--url", nowhere);
+        assertThat(command.exit()).as("%s", command).isZero();
+        assertThat(command.out()).startsWith("usage: java -jar alert-relay.jar silences add")
+                .contains("<matcher>...", "--comment=TEXT", "--duration=D", "--ends=T", "--starts=T", "--author=NAME");
+
+        assertThat(WIREMOCK.findAll(anyRequestedFor(urlPathMatching("/help-only.*")))).as("help sends nothing").isEmpty();
+        assertThat(RelayCli.handles(new String[] {"--help"})).isTrue();
+        assertThat(RelayCli.handles(new String[] {"-h"})).isTrue();
+    }
+
+    @Test
+    void aMisspeltCommandIsAUsageMistakeWithASuggestionNotAServerStart() {
+        Run top = cli(Map.of(), "chanels", "list");
+        assertThat(top.exit()).as("%s", top).isEqualTo(2);
+        assertThat(top.out()).isEmpty();
+        assertThat(top.err()).startsWith("error: unknown command \"chanels\"")
+                .contains("Did you mean: java -jar alert-relay.jar channels").contains("usage: java -jar alert-relay.jar");
+        assertThat(RelayCli.handles(new String[] {"chanels", "list"})).as("the jar runs the CLI, not a relay").isTrue();
+
+        Run sub = cli(Map.of(), "silences", "exprie", "s1");
+        assertThat(sub.exit()).as("%s", sub).isEqualTo(2);
+        assertThat(sub.err()).startsWith("error: unknown command \"silences exprie\"")
+                .contains("Did you mean: silences expire?").contains("usage: java -jar alert-relay.jar silences");
+    }
+
+    @Test
+    void optionsMayStandBeforeTheCommand() {
+        Run run = cli(Map.of(), "--url", "http://127.0.0.1:" + port, "--json", "channels", "list");
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(OpsApiTest.byId(parse(run.out()), "ops-off").path("kind").asText()).isEqualTo("log");
+        assertThat(RelayCli.handles(new String[] {"--url=http://relay:8080", "channels", "list"})).isTrue();
+        assertThat(RelayCli.handles(new String[] {"--server.port=9090", "--spring.profiles.active=prod"})).isFalse();
+        assertThat(RelayCli.handles(new String[0])).isFalse();
+    }
+
+    @Test
+    void completionPrintsABashScriptThatCompletesCommandsAndOptions(@TempDir Path dir) throws Exception {
+        Run run = cli(Map.of(), "completion");
+        assertThat(run.exit()).as("%s", run).isZero();
+        assertThat(run.out()).startsWith("#!/usr/bin/env bash")
+                .contains("local commands=\"channels deliveries keys silences alerts completion\"")
+                .contains("local commands=\"add expire list\"")
+                .contains("complete -F _complete_alert-relay");
+
+        Path script = dir.resolve("alert-relay.bash");
+        Files.writeString(script, run.out());
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash is not installed");
+        assertThat(complete(script, "alert-relay", "chan")).isEqualTo("channels");
+        assertThat(complete(script, "alert-relay", "silences", "")).isEqualTo("add expire list");
+        assertThat(complete(script, "alert-relay", "silences", "add", "--co")).isEqualTo("--comment");
+    }
+
+    /** What bash offers for the last word, the way it calls the script's function when Tab is pressed. */
+    private static String complete(Path script, String... words) throws IOException, InterruptedException {
+        String line = String.join(" ", words);
+        String bash = "compopt() { :; }; source \"$1\"; shift; COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1));"
+                + " COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE}; _complete_alert-relay; echo \"${COMPREPLY[*]}\"";
+        List<String> command = new ArrayList<>(List.of("/bin/bash", "-c", bash, "bash", script.toString()));
+        command.addAll(List.of(words));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("bash completing %s", line).isTrue();
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     }
 }

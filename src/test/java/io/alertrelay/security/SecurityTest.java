@@ -127,6 +127,24 @@ class SecurityTest extends RelayTestSupport {
         assertThat(preview.statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void consoleFilesAreOpenButEveryDataCallNeedsAKey() {
+        for (String path : List.of("/console/", "/console/index.html", "/console/console.js", "/console/console.css",
+                "/console/lib/chart.js/chart.umd.js")) {
+            HttpResponse<String> r = call("GET", path, null);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            assertThat(r.body()).as(path).doesNotContain("sec-hook", "hook-secret-value-4711");
+        }
+        assertThat(call("POST", "/console/console.js", "{}").statusCode()).as("only reading is open").isEqualTo(401);
+        assertThat(call("GET", "/stats/deliveries", null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/stats/channels", null).statusCode()).isEqualTo(401);
+        String writer = createKey("console-writer", "alerts:write");
+        assertForbidden(call("GET", "/stats/deliveries", null, "X-API-Key", writer), "channels:read");
+        String reader = createKey("console-reader", "channels:read");
+        assertThat(call("GET", "/stats/deliveries?hours=1&step=60", null, "Authorization", "Bearer " + reader).statusCode())
+                .isEqualTo(200);
+    }
+
     private void assertForbidden(HttpResponse<String> r, String scope) {
         assertThat(r.statusCode()).as(r.request().method() + " " + r.uri() + ": " + r.body()).isEqualTo(403);
         JsonNode body = parse(r.body());
