@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -40,17 +38,15 @@ public class Inhibitions {
     private final ObjectMapper json;
     private volatile List<InhibitRule> rules;
     private final Duration expiry;
-    private final long refreshNanos;
+    private final PeriodicReload periodic;
     private final boolean postgres;
-    private final ReentrantLock reloading = new ReentrantLock();
     private volatile List<Source> sources = List.of();
-    private volatile long loadedAtNanos;
 
     public Inhibitions(JdbcTemplate jdbc, ObjectMapper json, RelayProperties props) {
         this.jdbc = jdbc;
         this.json = json;
         this.expiry = props.getNoise().getInhibitSourceExpiry();
-        this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(props.getNoise().getRefreshMs());
+        this.periodic = new PeriodicReload(props.getNoise().getRefreshMs(), this::load);
         this.postgres = jdbc.execute((java.sql.Connection c) -> c.getMetaData().getDatabaseProductName())
                 .toLowerCase(java.util.Locale.ROOT).contains("postgres");
         this.rules = compile(props.getInhibitRules());
@@ -157,19 +153,15 @@ public class Inhibitions {
     }
 
     private List<Source> current() {
-        if (System.nanoTime() - loadedAtNanos >= refreshNanos && reloading.tryLock()) {
-            try {
-                if (System.nanoTime() - loadedAtNanos >= refreshNanos) {
-                    reload();
-                }
-            } finally {
-                reloading.unlock();
-            }
-        }
+        periodic.ifDue();
         return sources;
     }
 
     public void reload() {
+        periodic.now();
+    }
+
+    private void load() {
         try {
             sources = jdbc.query("SELECT fingerprint, alert_id, attributes, expires_at FROM inhibit_sources WHERE expires_at > ?",
                     (rs, n) -> new Source(rs.getString(1), rs.getString(2), readAttributes(rs.getString(3)),
@@ -177,7 +169,6 @@ public class Inhibitions {
         } catch (RuntimeException e) {
             LOG.warn("Could not reload inhibit sources, keeping the {} known ones: {}", sources.size(), e.getMessage());
         }
-        loadedAtNanos = System.nanoTime();
     }
 
     private Map<String, String> readAttributes(String text) {

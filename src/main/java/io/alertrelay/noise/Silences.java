@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,14 +26,12 @@ public class Silences {
     private static final Logger LOG = LoggerFactory.getLogger(Silences.class);
 
     private final JdbcTemplate jdbc;
-    private final long refreshNanos;
-    private final ReentrantLock reloading = new ReentrantLock();
+    private final PeriodicReload periodic;
     private volatile List<Silence> live = List.of();
-    private volatile long loadedAtNanos;
 
     public Silences(JdbcTemplate jdbc, RelayProperties props) {
         this.jdbc = jdbc;
-        this.refreshNanos = TimeUnit.MILLISECONDS.toNanos(props.getNoise().getRefreshMs());
+        this.periodic = new PeriodicReload(props.getNoise().getRefreshMs(), this::load);
         reload();
     }
 
@@ -82,28 +78,22 @@ public class Silences {
     }
 
     private List<Silence> current() {
-        // one thread reloads; the others go on with the copy they have instead of waiting for the database
-        if (System.nanoTime() - loadedAtNanos >= refreshNanos && reloading.tryLock()) {
-            try {
-                if (System.nanoTime() - loadedAtNanos >= refreshNanos) {
-                    reload();
-                }
-            } finally {
-                reloading.unlock();
-            }
-        }
+        periodic.ifDue();
         return live;
     }
 
     /** Reads the silences that are not yet expired; on a database error keeps the known ones. */
     public void reload() {
+        periodic.now();
+    }
+
+    private void load() {
         try {
             live = jdbc.query("SELECT * FROM silences WHERE ends_at > ? ORDER BY created_at, id", Silences::row,
                     Timestamp.from(Instant.now()));
         } catch (RuntimeException e) {
             LOG.warn("Could not reload silences, keeping the {} known ones: {}", live.size(), e.getMessage());
         }
-        loadedAtNanos = System.nanoTime();
     }
 
     private static Silence row(ResultSet rs, int n) throws SQLException {
