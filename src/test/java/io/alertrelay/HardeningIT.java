@@ -176,7 +176,7 @@ class HardeningIT {
         });
     }
 
-    /** "202", "503 retry-after", "refused", or the status code. */
+    /** "202", "503 retry-after", "refused", "reset", or the status code and the answer's body. */
     private String post(String path, String body) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -186,7 +186,11 @@ class HardeningIT {
             if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isPresent()) {
                 return "503 retry-after";
             }
-            return Integer.toString(r.statusCode());
+            if (r.statusCode() == 202) {
+                return "202";
+            }
+            // the status with the relay's reason, so that an unexpected answer explains itself
+            return r.statusCode() + " " + r.body();
         } catch (ConnectException e) {
             return "refused";
         } catch (IOException e) {

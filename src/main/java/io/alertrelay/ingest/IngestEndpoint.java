@@ -11,6 +11,7 @@ import io.alertrelay.alert.AlertmanagerMapper;
 import io.alertrelay.alert.FieldError;
 import io.alertrelay.alert.InvalidAlertException;
 import io.alertrelay.delivery.DeliveryQueue;
+import io.alertrelay.delivery.Limits;
 import io.alertrelay.kafka.KafkaPublisher;
 import io.alertrelay.observability.FatalErrors;
 import io.alertrelay.store.AlertStore;
@@ -130,9 +131,17 @@ public class IngestEndpoint {
                 throw new InvalidAlertException(408, "request_timeout",
                         "the request body did not arrive in time; nothing was accepted",
                         List.of(new FieldError("$", "request body too slow")));
+            } catch (GuardedBody.NotGzip e) {
+                throw new InvalidAlertException(400, "unreadable_body", e.getMessage(),
+                        List.of(new FieldError("$", "not gzip")));
             } catch (IOException e) {
-                throw new InvalidAlertException(400, "unreadable_body", "could not read the request body",
-                        List.of(new FieldError("$", "unreadable body")));
+                // the connection broke mid-body, or the relay is stopping: a 4xx would make Alertmanager
+                // drop the notification, so the sender is told to retry
+                LOG.debug("Could not read an ingest request body", e);
+                throw new InvalidAlertException(503, "unavailable",
+                        "the request body could not be read (" + Limits.oneLine(String.valueOf(e.getMessage()), 200)
+                                + "); nothing was accepted, please retry",
+                        List.of(new FieldError("$", "body not read")));
             }
         } else {
             bytes = msg.getBody(byte[].class);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.alertrelay.RelayProperties;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.web.BodyBudget;
+import io.alertrelay.web.GuardedBody;
 import io.alertrelay.web.Refusals;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletConfig;
@@ -20,6 +21,8 @@ import org.apache.camel.component.servlet.CamelHttpTransportServlet;
 import org.apache.camel.component.servlet.ServletComponent;
 import org.apache.camel.http.common.HttpConsumer;
 import org.apache.camel.http.common.HttpServletResolveConsumerStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -36,6 +39,8 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  */
 @Configuration
 public class IngestServletConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestServletConfig.class);
 
     /**
      * Camel finds a servlet by its name in a JVM-wide registry, so each application context (tests run
@@ -83,11 +88,23 @@ public class IngestServletConfig {
                         throw e;
                     }
                     Throwable cause = e;
-                    while (cause.getCause() != null && cause.getCause() != cause) {
+                    boolean clientsFault = false;
+                    while (true) {
+                        clientsFault |= cause instanceof IllegalArgumentException || cause instanceof GuardedBody.NotGzip;
+                        if (cause.getCause() == null || cause.getCause() == cause) {
+                            break;
+                        }
                         cause = cause.getCause();
                     }
                     String why = Limits.oneLine(String.valueOf(cause.getMessage()), 200);
                     response.reset();
+                    if (!clientsFault) {
+                        // e.g. Camel stopping under the request: a 4xx would make Alertmanager drop it
+                        LOG.warn("Could not pass an ingest request to its route: {}", why);
+                        Refusals.write(json, response, 503, "unavailable", "the relay could not take the request ("
+                                + why + "); nothing was accepted, please retry", null, 5);
+                        return;
+                    }
                     response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
                     response.setContentType("application/json");
                     ObjectNode body = json.createObjectNode().put("error", "unreadable_request")

@@ -28,6 +28,13 @@ public final class GuardedBody extends ServletInputStream {
         }
     }
 
+    /** A body marked gzip that does not inflate; the client's fault, the answer is 400. */
+    public static final class NotGzip extends IOException {
+        public NotGzip(IOException cause) {
+            super("the body is marked gzip but does not inflate: " + cause.getMessage(), cause);
+        }
+    }
+
     private final InputStream in;
     private final long maxBytes;
     private final long deadlineNanos;

@@ -69,12 +69,24 @@ public final class GuardedRequest extends HidingHeaders {
 
         @Override
         public int read() throws IOException {
-            return inflated().read();
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
+        /**
+         * Tells a corrupt gzip stream (the client's fault) from a connection that broke while the
+         * compressed bytes were read (nobody's fault, worth a retry).
+         */
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            return inflated().read(b, off, len);
+            try {
+                return inflated().read(b, off, len);
+            } catch (GuardedBody.TooLarge | GuardedBody.TooSlow e) {
+                throw e;
+            } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                throw new GuardedBody.NotGzip(e);
+            }
         }
 
         @Override
