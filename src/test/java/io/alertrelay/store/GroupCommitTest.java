@@ -148,4 +148,74 @@ class GroupCommitTest {
         // paced, the three would have taken at least 4 s
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
     }
+
+    /**
+     * Sent marks ride along with ingest commits: while the host commits often, a rider's write goes into
+     * the host's next transaction (the rider's together function runs on the host's thread); once the host
+     * is idle, the rider commits on its own thread.
+     */
+    @Test
+    void aRidersWritesGoIntoTheHostsCommitWhileTheHostIsBusyAndAloneOnceItIsIdle() throws Exception {
+        List<String> riderWrites = new CopyOnWriteArrayList<>();
+        GroupCommit<String, String> rider = new GroupCommit<>("rider", 100, 10, 0, inputs -> {
+            inputs.forEach(i -> riderWrites.add(i + " on " + Thread.currentThread().getName()));
+            return inputs.stream().map(i -> "sent " + i).toList();
+        }, i -> {
+            riderWrites.add(i + " on " + Thread.currentThread().getName());
+            return "sent " + i;
+        });
+        java.util.function.Function<String, String> hostAlone = i -> {
+            GroupCommit.RideAlong along = rider.rideAlong();
+            along.committed();
+            return "stored " + i;
+        };
+        commit = new GroupCommit<>("host", 100, 10, 50_000, inputs -> inputs.stream().map(hostAlone).toList(), hostAlone);
+        rider.rideWith(commit);
+        try {
+            commit.write("h0");
+            Future<String> sent = callers.submit(() -> rider.write("s1"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (int i = 1; !sent.isDone() && System.nanoTime() < deadline; i++) {
+                commit.write("h" + i);
+            }
+            assertThat(sent.get(1, TimeUnit.SECONDS)).isEqualTo("sent s1");
+            assertThat(riderWrites).containsExactly("s1 on host");
+
+            Thread.sleep(300); // the host idle for more than four of its intervals
+            assertThat(rider.write("s2")).isEqualTo("sent s2");
+            assertThat(riderWrites).containsExactly("s1 on host", "s2 on rider");
+        } finally {
+            rider.stop();
+        }
+    }
+
+    @Test
+    void aRidersWritesAreWrittenAgainAloneWhenTheHostsTransactionRollsBack() throws Exception {
+        List<String> riderWrites = new CopyOnWriteArrayList<>();
+        GroupCommit<String, String> rider = new GroupCommit<>("rider", 100, 10, 0, inputs -> {
+            inputs.forEach(i -> riderWrites.add("in the host's transaction " + i));
+            return inputs.stream().map(i -> "sent " + i).toList();
+        }, i -> {
+            riderWrites.add("alone " + i);
+            return "sent " + i;
+        });
+        commit = new GroupCommit<>("host", 100, 10, 500_000, inputs -> inputs, i -> i);
+        rider.rideWith(commit);
+        try {
+            commit.write("h0"); // busy for four intervals (2 s): the rider leaves its writes queued
+            Future<String> sent = callers.submit(() -> rider.write("s1"));
+            GroupCommit.RideAlong along = GroupCommit.RideAlong.NONE;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (along == GroupCommit.RideAlong.NONE && System.nanoTime() < deadline) {
+                along = rider.rideAlong();
+            }
+            assertThat(along).isNotSameAs(GroupCommit.RideAlong.NONE);
+            assertThat(sent).isNotDone();
+            along.rolledBack();
+            assertThat(sent.get(5, TimeUnit.SECONDS)).isEqualTo("sent s1");
+            assertThat(riderWrites).containsExactly("in the host's transaction s1", "alone s1");
+        } finally {
+            rider.stop();
+        }
+    }
 }
