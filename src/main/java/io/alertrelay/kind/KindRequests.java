@@ -1,13 +1,16 @@
 package io.alertrelay.kind;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.samskivert.mustache.Template;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.delivery.Deliveries;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.OutboundRequest;
+import io.alertrelay.delivery.VendorAnswer;
 import io.alertrelay.store.ExternalRefStore;
 import io.alertrelay.store.ExternalRefStore.ExternalRef;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -58,7 +61,7 @@ public class KindRequests {
         Map<String, Object> vars = KindVariables.of(ctx, exchange.getVariables());
         if (!catalog.remember(ctx.channel().kind()).isEmpty()) {
             // what kind.remember kept for this fingerprint, also before a restart
-            Map<String, Object> stored = new java.util.HashMap<>();
+            Map<String, Object> stored = new HashMap<>();
             refs.find(ctx.channel().id(), a.fingerprint()).ifPresent(r -> {
                 stored.put("ref", r.ref());
                 stored.put("state", r.state());
@@ -78,19 +81,23 @@ public class KindRequests {
     @SuppressWarnings("unchecked")
     public void remember(Exchange exchange) {
         DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
-        Map<String, com.samskivert.mustache.Template> remember = catalog.remember(ctx.channel().kind());
+        Map<String, Template> remember = catalog.remember(ctx.channel().kind());
+        if (remember.isEmpty()) {
+            throw new io.alertrelay.delivery.NonRetryableDeliveryException("config_error", "kind " + ctx.channel().kind()
+                    + " declares nothing to remember (spec.remember)");
+        }
         if (exchange.getProperty(VARIABLES) == null) {
             variables(exchange);
         }
-        Map<String, Object> model = new java.util.HashMap<>(exchange.getProperty(VARIABLES, Map.class));
+        Map<String, Object> model = new HashMap<>(exchange.getProperty(VARIABLES, Map.class));
         model.put("vars", exchange.getVariables());
-        io.alertrelay.delivery.VendorAnswer answer = io.alertrelay.delivery.VendorAnswer.of(
+        VendorAnswer answer = VendorAnswer.of(
                 exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class),
                 exchange.getMessage().getBody(String.class));
         model.put("answer", answerModel(answer));
         OutboundRequest sent = exchange.getProperty("outboundRequest", OutboundRequest.class);
-        model.put("sent", answerModel(io.alertrelay.delivery.VendorAnswer.of(0, sent == null ? null : sent.body())));
-        String ref = remember.containsKey("ref") ? remember.get("ref").execute(model).strip() : "";
+        model.put("sent", answerModel(VendorAnswer.of(0, sent == null ? null : sent.body())));
+        String ref = remember.get("ref").execute(model).strip();
         if (ref.isEmpty()) {
             return;
         }
@@ -98,15 +105,15 @@ public class KindRequests {
                 rendered(remember.get("url"), model)));
     }
 
-    private Map<String, Object> answerModel(io.alertrelay.delivery.VendorAnswer answer) {
-        Map<String, Object> m = new java.util.HashMap<>();
+    private Map<String, Object> answerModel(VendorAnswer answer) {
+        Map<String, Object> m = new HashMap<>();
         m.put("status", answer.status());
         m.put("text", answer.text());
         m.put("json", answer.json() == null ? null : json.convertValue(answer.json(), Object.class));
         return m;
     }
 
-    private static String rendered(com.samskivert.mustache.Template t, Map<String, Object> model) {
+    private static String rendered(Template t, Map<String, Object> model) {
         String s = t == null ? "" : t.execute(model).strip();
         return s.isEmpty() ? null : s;
     }

@@ -115,7 +115,8 @@ final class RequestTemplate {
                 m.get("body") == null ? null : node(file, field + ".body", m.get("body")),
                 m.get("form") == null ? null : members(file, field + ".form", m.get("form")),
                 m.get("content-type") == null ? null : String.valueOf(m.get("content-type")),
-                m.get("budget") == null ? null : RequestBudget.compile(file, field + ".budget", m.get("budget"), m.get("body") != null || m.get("form") != null));
+                m.get("budget") == null ? null
+                        : RequestBudget.compile(file, field + ".budget", m.get("budget"), m.get("body") != null || m.get("form") != null));
     }
 
     private static Map<String, Node> members(String file, String field, Object raw) {
