@@ -31,11 +31,13 @@ final class RequestTemplate {
 
     static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).defaultValue("")
             .emptyStringIsFalse(true).zeroIsFalse(true);
+    private static final ObjectMapper PARSER = new ObjectMapper();
     private static final Pattern WHOLE = Pattern.compile("^\\{\\{\\s*([A-Za-z0-9_.\\-]+)\\s*(?:\\|\\s*(number|boolean|string)\\s*)?}}$");
-    private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type");
+    private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type",
+            "budget");
 
     /** A compiled piece of the tree. */
-    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split, Typed {}
+    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split, Typed, If, Merge {}
     /**
      * {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable; a
      * single value counts as a list of one and a missing one as empty.
@@ -47,8 +49,18 @@ final class RequestTemplate {
      * in two closed and reopened), one "as" per piece; past limit pieces the last one ends with the marker.
      */
     private record Split(Template text, int max, int limit, Node as) implements Node {}
-    /** {$number: "{{#alert.resolved}}1{{/alert.resolved}}…"}: a rendered text as a number (or $boolean). */
+    /**
+     * {$number: "{{#alert.resolved}}1{{/alert.resolved}}…"}: a rendered text as a number (or $boolean, or
+     * $json: the text of a structured conversion such as {{#textBlocks}}, parsed).
+     */
     private record Typed(Node text, String as) implements Node {}
+    /** {$if: config.include-link, then: …}: "then" only when the variable is set (not empty, not false). */
+    private record If(String path, Node then) implements Node {}
+    /**
+     * {$merge: [{message: "…"}, "{{alert.label}}", "{{alert.details}}"]}: the maps' members in one map, a
+     * later one winning; a {{variable}} that is not a map goes in under its last name (details).
+     */
+    private record Merge(List<Node> items) implements Node {}
     private record Const(Object value) implements Node {}
     private record Text(Template template) implements Node {}
     /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
@@ -63,9 +75,10 @@ final class RequestTemplate {
     private final Node body;
     private final Map<String, Node> form;
     private final String contentType;
+    private final RequestBudget budget;
 
     private RequestTemplate(Node method, Node url, Map<String, Node> headers, Map<String, Node> query, Node body,
-                            Map<String, Node> form, String contentType) {
+                            Map<String, Node> form, String contentType, RequestBudget budget) {
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -73,6 +86,7 @@ final class RequestTemplate {
         this.body = body;
         this.form = form;
         this.contentType = contentType;
+        this.budget = budget;
     }
 
     @SuppressWarnings("unchecked")
@@ -100,7 +114,9 @@ final class RequestTemplate {
                 members(file, field + ".headers", m.get("headers")), members(file, field + ".query", m.get("query")),
                 m.get("body") == null ? null : node(file, field + ".body", m.get("body")),
                 m.get("form") == null ? null : members(file, field + ".form", m.get("form")),
-                m.get("content-type") == null ? null : String.valueOf(m.get("content-type")));
+                m.get("content-type") == null ? null : String.valueOf(m.get("content-type")),
+                m.get("budget") == null ? null
+                        : RequestBudget.compile(file, field + ".budget", m.get("budget"), m.get("body") != null || m.get("form") != null));
     }
 
     private static Map<String, Node> members(String file, String field, Object raw) {
@@ -126,7 +142,7 @@ final class RequestTemplate {
             }
             return new Each(String.valueOf(m.get("$each")), node(file, field + ".as", m.get("as")));
         }
-        for (String as : List.of("number", "boolean")) {
+        for (String as : List.of("number", "boolean", "json")) {
             if (raw instanceof Map<?, ?> m && m.containsKey("$" + as)) {
                 if (m.size() != 1) {
                     throw new InvalidKindException(file, field, "with $" + as + " has nothing else beside it");
@@ -136,6 +152,26 @@ final class RequestTemplate {
         }
         if (raw instanceof Map<?, ?> m && m.containsKey("$split")) {
             return split(file, field, m);
+        }
+        if (raw instanceof Map<?, ?> m && m.containsKey("$if")) {
+            if (m.get("then") == null || m.size() != 2) {
+                throw new InvalidKindException(file, field, "with $if needs exactly $if (a variable) and then (what to send when it is set)");
+            }
+            return new If(String.valueOf(m.get("$if")), node(file, field + ".then", m.get("then")));
+        }
+        if (raw instanceof Map<?, ?> m && m.containsKey("$merge")) {
+            if (m.size() != 1 || !(m.get("$merge") instanceof List<?> l)) {
+                throw new InvalidKindException(file, field, "with $merge needs a list of maps and {{variables}}, and nothing beside it");
+            }
+            List<Node> items = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                Node item = node(file, field + ".$merge[" + i + "]", l.get(i));
+                if (!(item instanceof Obj || item instanceof Whole)) {
+                    throw new InvalidKindException(file, field + ".$merge[" + i + "]", "must be a map or a {{variable}}");
+                }
+                items.add(item);
+            }
+            return new Merge(items);
         }
         if (raw instanceof Map<?, ?> m) {
             Map<String, Node> out = new LinkedHashMap<>();
@@ -208,17 +244,25 @@ final class RequestTemplate {
         String payload = null;
         if (body != null) {
             h.put("Content-Type", contentType != null ? contentType : "application/json; charset=utf-8");
-            try {
-                payload = json.writeValueAsString(render(body, model));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
         } else if (form != null) {
             h.put("Content-Type", contentType != null ? contentType : "application/x-www-form-urlencoded; charset=utf-8");
-            payload = encode(strings(form, model));
+        }
+        if (body != null || form != null) {
+            payload = budget == null ? payload(model, json) : budget.fit(model, cut -> payload(cut, json));
         }
         h.putAll(strings(headers, model));
         return new OutboundRequest(m, target, h, payload, true);
+    }
+
+    private String payload(Map<String, Object> model, ObjectMapper json) {
+        if (form != null) {
+            return encode(strings(form, model));
+        }
+        try {
+            return json.writeValueAsString(render(body, model));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -331,11 +375,29 @@ final class RequestTemplate {
             }
             return out;
         }
+        if (n instanceof If i) {
+            Object found = lookup(model, i.path());
+            return isEmpty(found) || Boolean.FALSE.equals(found) ? null : render(i.then(), model);
+        }
+        if (n instanceof Merge mg) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Node item : mg.items()) {
+                Object value = render(item, model);
+                if (value instanceof Map<?, ?> m) {
+                    m.forEach((k, v) -> out.put(String.valueOf(k), v));
+                } else if (!isEmpty(value)) {
+                    String path = ((Whole) item).path();
+                    out.put(path.substring(path.lastIndexOf('.') + 1), value);
+                }
+            }
+            return out;
+        }
         if (n instanceof Obj o) {
             Map<String, Object> out = new LinkedHashMap<>();
             o.members().forEach((k, v) -> {
                 Object value = render(v, model);
-                if (!isEmpty(value) || (v instanceof Const c && (c.value() instanceof List || c.value() instanceof Map))) {
+                // written empty or null on purpose ("contentUrl": null) is sent as written
+                if (!isEmpty(value) || (v instanceof Const c && (c.value() == null || c.value() instanceof List || c.value() instanceof Map))) {
                     out.put(k, value);
                 }
             });
@@ -344,7 +406,7 @@ final class RequestTemplate {
         List<Object> out = new ArrayList<>();
         for (Node item : ((Arr) n).items()) {
             Object value = render(item, model);
-            if ((item instanceof Whole || item instanceof Each || item instanceof Split) && value instanceof List<?> l) {
+            if (!(item instanceof Const || item instanceof Arr) && value instanceof List<?> l) {
                 // a list variable inside a list is spliced in: [ "{{config.tags}}", "alert" ]
                 l.stream().filter(x -> !isEmpty(x)).forEach(out::add);
             } else if (!isEmpty(value)) {
@@ -368,6 +430,13 @@ final class RequestTemplate {
                 }
             }
             case "boolean" -> Boolean.parseBoolean(s);
+            case "json" -> {
+                try {
+                    yield PARSER.readValue(s, Object.class);
+                } catch (JsonProcessingException e) {
+                    throw new NonRetryableDeliveryException("config_error", "a $json value is not JSON: " + Limits.cut(s, 40));
+                }
+            }
             default -> s;
         };
     }
