@@ -4,6 +4,9 @@
 #   bench/run.sh                       # relay (H2 file, durable) then Alertmanager, then the ratios
 #   DB=postgres bench/run.sh           # the relay on a throw-away local PostgreSQL instead of H2
 #   SYSTEMS=relay RELAY_OPTS="--alert-relay.delivery.workers=16" bench/run.sh
+#   RELAY_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java AOT=1 bench/run.sh
+#                                      # as the Docker image runs it: Java 25 with an AOT cache made by a
+#                                      # training run first (bench/aot-cache.sh, not counted)
 #
 # Each system gets: a warm-up (WARMUP s, not measured), a closed-loop phase (CONNECTIONS connections
 # sending as fast as they are answered, DURATION s), then an open-loop phase at RATE alerts/s
@@ -133,6 +136,12 @@ if [[ ! -f $JAR ]]; then
   (cd "$ROOT" && flock /tmp/mvn.lock mvn -B -q -DskipTests package)
 fi
 mkdir -p "$WORK/classes" "$RESULTS"; : >"$WORK/ready.txt"
+if [[ -n ${AOT:-} && " $SYSTEMS " == *" relay "* ]]; then
+  log "relay: training run for its AOT cache"
+  JAVA=$RELAY_JAVA "$ROOT/bench/aot-cache.sh" "$JAR" "$WORK/aot" "${AOT_TRAIN_SECONDS:-60}"
+  JAR="$WORK/aot/app/$(basename "$JAR")"
+  RELAY_JAVA_OPTS="-XX:AOTCache=$WORK/aot/alert-relay.aot $RELAY_JAVA_OPTS"
+fi
 javac -d "$WORK/classes" "$ROOT/bench/Bench.java"
 
 # ------------------------------------------------------------------ sink, and the sink alone
@@ -241,6 +250,6 @@ fi
 # ------------------------------------------------------------------ report
 STAMP=$(date +%Y%m%d-%H%M%S)
 python3 "$ROOT/bench/report.py" "$WORK/results.jsonl" "$SINK_ALONE" \
-  "DURATION=$DURATION s, WARMUP=$WARMUP s, CONNECTIONS=$CONNECTIONS, RATE=$RATE/s, CHANNELS=$CHANNELS, DB=$DB, RELAY_OPTS='$RELAY_OPTS', RELAY_JAVA_OPTS='$RELAY_JAVA_OPTS', relay on $("$RELAY_JAVA" -version 2>&1 | head -1)" "$WORK/ready.txt" \
+  "DURATION=$DURATION s, WARMUP=$WARMUP s, CONNECTIONS=$CONNECTIONS, RATE=$RATE/s, CHANNELS=$CHANNELS, DB=$DB, AOT=${AOT:-}, RELAY_OPTS='$RELAY_OPTS', RELAY_JAVA_OPTS='$RELAY_JAVA_OPTS', relay on $("$RELAY_JAVA" -version 2>&1 | head -1)" "$WORK/ready.txt" \
   | tee "$RESULTS/$STAMP.md"
 log "written to $RESULTS/$STAMP.md"
