@@ -78,8 +78,6 @@ public class AlertStore {
             stripes[i] = new ReentrantLock();
         }
         this.commits = new GroupCommit<>("ingest-commit", 10_000, 64, 4_000, this::storeTogether, this::storeAlone);
-        // under load both streams commit about as often; sharing the commit halves the file writes
-        deliveries.rideWith(commits);
     }
 
     /**
@@ -189,41 +187,25 @@ public class AlertStore {
                 stripes[k].lock();
                 held.add(stripes[k]);
             }
-            GroupCommit.RideAlong[] sent = {GroupCommit.RideAlong.NONE};
-            List<Accepted> stored;
-            try {
-                stored = tx.execute(status -> {
-                    // first, so that this batch sees those deliveries as sent, as it would after their own commit
-                    sent[0] = deliveries.sentAlong();
-                    return storeInTransaction(alerts, planned, groups, keys);
-                });
-            } catch (RuntimeException e) {
-                sent[0].rolledBack();
-                throw e;
-            }
-            sent[0].committed();
-            return stored;
+            return tx.execute(status -> {
+                if (deliveries.isPostgres()) {
+                    for (int k : keys) {
+                        jdbc.queryForList("SELECT pg_advisory_xact_lock(?, ?)", ADVISORY_NAMESPACE, k);
+                    }
+                }
+                List<Accepted> out = new ArrayList<>(alerts.size());
+                // claim no more than the workers' queue can take now; the rest waits for a claim pass
+                int[] budget = {queue.claimBudget()};
+                for (int i = 0; i < alerts.size(); i++) {
+                    out.add(storeOne(alerts.get(i), planned.get(i), groups.get(i), budget));
+                }
+                return out;
+            });
         } finally {
             for (int i = held.size() - 1; i >= 0; i--) {
                 held.get(i).unlock();
             }
         }
-    }
-
-    private List<Accepted> storeInTransaction(List<Alert> alerts, List<List<Channel>> planned,
-                                              List<Map<String, Grouping.Group>> groups, SortedSet<Integer> keys) {
-        if (deliveries.isPostgres()) {
-            for (int k : keys) {
-                jdbc.queryForList("SELECT pg_advisory_xact_lock(?, ?)", ADVISORY_NAMESPACE, k);
-            }
-        }
-        List<Accepted> out = new ArrayList<>(alerts.size());
-        // claim no more than the workers' queue can take now; the rest waits for a claim pass
-        int[] budget = {queue.claimBudget()};
-        for (int i = 0; i < alerts.size(); i++) {
-            out.add(storeOne(alerts.get(i), planned.get(i), groups.get(i), budget));
-        }
-        return out;
     }
 
     /** The lock stripe (and, on PostgreSQL, advisory lock) of a channel and fingerprint or group key. */

@@ -267,16 +267,6 @@ public class DeliveryStore {
         sentLog.write(sent);
     }
 
-    /** While ingest commits often, sent marks go into its transactions instead of commits of their own. */
-    void rideWith(GroupCommit<?, ?> ingest) {
-        sentLog.rideWith(ingest);
-    }
-
-    /** Called inside another transaction: writes the queued sent marks in it (see GroupCommit#rideAlong). */
-    GroupCommit.RideAlong sentAlong() {
-        return sentLog.rideAlong();
-    }
-
     /** Both or neither in one transaction; a channel's counters are updated once per batch. */
     private List<Boolean> markSentTogether(List<Sent> batch) {
         return tx.execute(status -> {

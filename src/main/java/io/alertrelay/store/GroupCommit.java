@@ -2,12 +2,11 @@ package io.alertrelay.store;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +36,10 @@ final class GroupCommit<T, R> {
 
     private record Job<T, R>(T input, CompletableFuture<R> result) {}
 
-    private final BlockingDeque<Job<T, R>> queue;
+    private final BlockingQueue<Job<T, R>> queue;
     private final int maxBatch;
     private final long minIntervalNanos;
-    private volatile long lastStart;
-    private volatile GroupCommit<?, ?> host;
+    private long lastStart;
     /** Batches left to pace since one last carried more than one write. */
     private int concurrency;
     private final Function<List<T>, List<R>> together;
@@ -71,7 +69,7 @@ final class GroupCommit<T, R> {
      */
     GroupCommit(String name, int capacity, int maxBatch, long minIntervalMicros, Function<List<T>, List<R>> together,
                 Function<T, R> alone) {
-        this.queue = new LinkedBlockingDeque<>(capacity);
+        this.queue = new LinkedBlockingQueue<>(capacity);
         this.minIntervalNanos = TimeUnit.MICROSECONDS.toNanos(minIntervalMicros);
         this.lastStart = System.nanoTime() - minIntervalNanos;
         this.maxBatch = maxBatch;
@@ -139,7 +137,7 @@ final class GroupCommit<T, R> {
     void stop() {
         stopping = true;
         try {
-            if (thread.isAlive() && queue.offer(stopMarker(), 5, TimeUnit.SECONDS)) {
+            if (thread.isAlive() && queue.offer(new Job<T, R>(null, (CompletableFuture<R>) STOP), 5, TimeUnit.SECONDS)) {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
             }
         } catch (InterruptedException e) {
@@ -150,36 +148,11 @@ final class GroupCommit<T, R> {
         left.stream().filter(j -> j.result() != STOP).forEach(this::runAlone);
     }
 
-    @SuppressWarnings("unchecked")
-    private Job<T, R> stopMarker() {
-        return new Job<>(null, (CompletableFuture<R>) STOP);
-    }
-
-    /**
-     * This stream's writes go into the host's transactions while the host commits often (see
-     * {@link #rideAlong()}); this thread commits only what the host left, when the host is idle.
-     */
-    void rideWith(GroupCommit<?, ?> host) {
-        this.host = host;
-    }
-
-    /** Committed within the last few intervals: a write queued now is taken along by its next commit. */
-    private boolean busy() {
-        return thread.isAlive() && !stopping && System.nanoTime() - lastStart < 4 * minIntervalNanos;
-    }
-
     private void run() {
         List<Job<T, R>> batch = new ArrayList<>(maxBatch);
         while (true) {
             try {
-                Job<T, R> first = queue.take();
-                if (host != null && host.busy() && !stopping && first.result() != STOP) {
-                    // leave it to the host's next commit; look again after it had the time for one
-                    queue.putFirst(first);
-                    LockSupport.parkNanos(host.minIntervalNanos);
-                    continue;
-                }
-                batch.add(first);
+                batch.add(queue.take());
             } catch (InterruptedException e) {
                 return;
             }
@@ -227,55 +200,6 @@ final class GroupCommit<T, R> {
             batch.add(next);
             queue.drainTo(batch, maxBatch - batch.size());
         }
-    }
-
-    /**
-     * Writes what is queued here inside the caller's transaction (which the together function joins),
-     * so that two streams share one commit: the commit, not the statements, is what a write costs. The
-     * returned handle completes those callers once the transaction has committed, or writes their items
-     * again on their own when it did not.
-     */
-    RideAlong rideAlong() {
-        List<Job<T, R>> jobs = new ArrayList<>();
-        queue.drainTo(jobs, maxBatch);
-        if (jobs.removeIf(j -> j.result() == STOP)) {
-            // stop() waits for its marker: put it back behind what is left
-            queue.offer(stopMarker());
-        }
-        if (jobs.isEmpty()) {
-            return RideAlong.NONE;
-        }
-        List<R> results = together.apply(jobs.stream().map(Job::input).toList());
-        return new RideAlong() {
-            @Override
-            public void committed() {
-                for (int i = 0; i < jobs.size(); i++) {
-                    jobs.get(i).result().complete(results.get(i));
-                }
-            }
-
-            @Override
-            public void rolledBack() {
-                jobs.forEach(GroupCommit.this::runAlone);
-            }
-        };
-    }
-
-    /** Writes taken into another stream's transaction, to be answered once it has ended. */
-    interface RideAlong {
-        RideAlong NONE = new RideAlong() {
-            @Override
-            public void committed() {
-            }
-
-            @Override
-            public void rolledBack() {
-            }
-        };
-
-        void committed();
-
-        void rolledBack();
     }
 
     private void writeBatch(List<Job<T, R>> batch) {
