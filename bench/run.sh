@@ -78,6 +78,15 @@ ready_since() { # system start-nanoseconds
   awk -v s="$2" -v n="$(date +%s%N)" -v sys="$1" 'BEGIN { printf "%s %.2f\n", sys, (n - s) / 1e9 }' >>"$WORK/ready.txt"
 }
 
+# CPU ticks per thread name (the kernel's 15-character comm; Java names its threads there), to tell the
+# JIT compiler, GC, the commit writers, Tomcat and the Camel workers apart
+thread_ticks() { # pid
+  local t
+  for t in /proc/"$1"/task/*; do
+    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+  done
+}
+
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 vm_hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
@@ -89,6 +98,7 @@ phase() { # system pid port path format name rate seconds phase-number
   load_out="$WORK/load-$num.txt"; sink_out="$WORK/sink-$num.txt"
   load0=$(cut -d' ' -f1-3 /proc/loadavg)
   cpu0=$(cpu_ticks "$pid")
+  thread_ticks "$pid" >"$WORK/threads-$num-before.txt"
   log "$system: $name ($( [[ $rate == 0 ]] && echo "$CONNECTIONS connections, closed loop" || echo "$rate alerts/s, open loop"), ${seconds}s; loadavg $load0)"
   summary=$(java -cp "$WORK/classes" Bench load "$port" "$path" "$format" "$num" "$CONNECTIONS" "$seconds" "$rate" "$load_out")
   log "$system: load done: $summary"
@@ -105,6 +115,9 @@ phase() { # system pid port path format name rate seconds phase-number
     last=$got; sleep 1; waited=$((waited + 1))
   done
   cpu1=$(cpu_ticks "$pid")
+  thread_ticks "$pid" >"$WORK/threads-$num-after.txt"
+  python3 "$ROOT/bench/threads.py" "$WORK/threads-$num-before.txt" "$WORK/threads-$num-after.txt" \
+    "$system $name" >>"$WORK/threads.md"
   curl -s -m 30 "http://127.0.0.1:$SINK_PORT/control/dump?file=$sink_out" >/dev/null
   python3 "$ROOT/bench/analyze.py" "$load_out" "$sink_out" "$name" | python3 -c '
 import json, sys
@@ -135,7 +148,7 @@ if [[ ! -f $JAR ]]; then
   log "building $JAR"
   (cd "$ROOT" && flock /tmp/mvn.lock mvn -B -q -DskipTests package)
 fi
-mkdir -p "$WORK/classes" "$RESULTS"; : >"$WORK/ready.txt"
+mkdir -p "$WORK/classes" "$RESULTS"; : >"$WORK/ready.txt"; : >"$WORK/threads.md"
 if [[ -n ${AOT:-} && " $SYSTEMS " == *" relay "* ]]; then
   log "relay: training run for its AOT cache"
   JAVA=$RELAY_JAVA "$ROOT/bench/aot-cache.sh" "$JAR" "$WORK/aot" "${AOT_TRAIN_SECONDS:-60}"
@@ -252,4 +265,5 @@ STAMP=$(date +%Y%m%d-%H%M%S)
 python3 "$ROOT/bench/report.py" "$WORK/results.jsonl" "$SINK_ALONE" \
   "DURATION=$DURATION s, WARMUP=$WARMUP s, CONNECTIONS=$CONNECTIONS, RATE=$RATE/s, CHANNELS=$CHANNELS, DB=$DB, AOT=${AOT:-}, RELAY_OPTS='$RELAY_OPTS', RELAY_JAVA_OPTS='$RELAY_JAVA_OPTS', relay on $("$RELAY_JAVA" -version 2>&1 | head -1)" "$WORK/ready.txt" \
   | tee "$RESULTS/$STAMP.md"
+cat "$WORK/threads.md" | tee -a "$RESULTS/$STAMP.md"
 log "written to $RESULTS/$STAMP.md"
