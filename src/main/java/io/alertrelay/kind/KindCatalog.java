@@ -171,6 +171,16 @@ public class KindCatalog implements KindSource, CamelContextConfiguration {
         return t;
     }
 
+    /** The signature a kind file declares under spec.signatures.&lt;name&gt;. */
+    Signature signature(String kind, String name) {
+        KindFile f = files.get(kind);
+        Signature s = f == null ? null : f.signatures().get(name);
+        if (s == null) {
+            throw new NonRetryableDeliveryException("config_error", "kind " + kind + " declares no signature '" + name + "'");
+        }
+        return s;
+    }
+
     /** The text a kind file declares under spec.texts.&lt;name&gt;. */
     com.samskivert.mustache.Template text(String kind, String name) {
         KindFile f = files.get(kind);

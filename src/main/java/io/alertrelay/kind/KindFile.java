@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * One parsed kind file: its declaration (null for a route-only file of a Java kind), its requests, its
- * texts (spec.texts, Mustache templates for a route that sends no HTTP request), and its route document
- * as text, with the declaration's lines blanked so Camel reports true line numbers.
+ * texts (spec.texts, Mustache templates for a route that sends no HTTP request), its signatures
+ * (spec.signatures, for kind.sign) and its route document as text, with the declaration's lines blanked
+ * so Camel reports true line numbers.
  */
 record KindFile(String name, String location, KindSpec spec, Map<String, RequestTemplate> requests,
-                Map<String, Template> texts, String routes) {}
+                Map<String, Template> texts, Map<String, Signature> signatures, String routes) {}

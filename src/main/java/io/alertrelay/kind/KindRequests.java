@@ -16,7 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Used by the routes of kind files: {@code variables} puts the kind variables on the exchange,
- * {@code request(*, 'name')} renders the kind's request spec.requests.&lt;name&gt; for direct:send-http.
+ * {@code request(*, 'name')} renders the kind's request spec.requests.&lt;name&gt; for direct:send-http,
+ * {@code sign(*, 'name')} adds the signature spec.signatures.&lt;name&gt; to it.
  */
 @Component("kind")
 public class KindRequests {
@@ -50,37 +51,43 @@ public class KindRequests {
         exchange.setVariable("fingerprint", a.fingerprint());
         exchange.setVariable("reason", a.reason());
         exchange.setVariable("config", ctx.channel().config());
-        exchange.setProperty(VARIABLES, KindVariables.of(ctx, exchange.getVariables()));
+        exchange.setProperty(VARIABLES, KindVariables.of(ctx, exchange.getVariables(), json));
     }
 
-    @SuppressWarnings("unchecked")
     public OutboundRequest request(Exchange exchange, String name) {
+        String kind = exchange.getProperty(Deliveries.KIND, String.class);
+        return catalog.request(kind, name).render(model(exchange), json);
+    }
+
+    /**
+     * After request: the request in the body signed as the kind's spec.signatures.&lt;name&gt; declares, over
+     * the exact body that goes on the wire.
+     */
+    public OutboundRequest sign(Exchange exchange, String name) {
+        OutboundRequest request = exchange.getMessage().getBody(OutboundRequest.class);
+        String kind = exchange.getProperty(Deliveries.KIND, String.class);
+        return catalog.signature(kind, name).sign(request, model(exchange));
+    }
+
+    /** The kind variables, and as vars this exchange's own Camel variables (a split's part has its own). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> model(Exchange exchange) {
         Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
         if (vars == null) {
             variables(exchange);
             vars = exchange.getProperty(VARIABLES, Map.class);
         }
-        String kind = exchange.getProperty(Deliveries.KIND, String.class);
-        // vars: this exchange's own Camel variables (a split's part has its own, e.g. the job it triggers)
         Map<String, Object> model = new java.util.HashMap<>(vars);
         model.put("vars", exchange.getVariables());
-        return catalog.request(kind, name).render(model, json);
+        return model;
     }
 
     /**
      * The kind's text spec.texts.&lt;name&gt; rendered over the kind variables, as the message body: for a
      * route that writes or sends something other than an HTTP request (the log kind's line).
      */
-    @SuppressWarnings("unchecked")
     public String text(Exchange exchange, String name) {
-        Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
-        if (vars == null) {
-            variables(exchange);
-            vars = exchange.getProperty(VARIABLES, Map.class);
-        }
-        Map<String, Object> model = new java.util.HashMap<>(vars);
-        model.put("vars", exchange.getVariables());
-        String text = catalog.text(exchange.getProperty(Deliveries.KIND, String.class), name).execute(model);
+        String text = catalog.text(exchange.getProperty(Deliveries.KIND, String.class), name).execute(model(exchange));
         exchange.getMessage().setBody(text);
         return text;
     }

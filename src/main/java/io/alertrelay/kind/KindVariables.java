@@ -38,7 +38,11 @@ public final class KindVariables {
 
     private KindVariables() {}
 
-    public static Map<String, Object> of(DeliveryContext delivery, Map<String, Object> exchangeVariables) {
+    /**
+     * @param json the relay's ObjectMapper, so that alert.json is the alert as the relay's API writes it
+     */
+    public static Map<String, Object> of(DeliveryContext delivery, Map<String, Object> exchangeVariables,
+                                         com.fasterxml.jackson.databind.ObjectMapper json) {
         Alert a = delivery.alert();
         Channel c = delivery.channel();
         Map<String, Object> alert = new HashMap<>(TemplateModel.of(a, c));
@@ -54,11 +58,25 @@ public final class KindVariables {
         alert.put("epochSeconds", a.occurredAt() == null ? null : a.occurredAt().getEpochSecond());
         // for {$each: alert.links}: a button or link only when the alert has a URL
         alert.put("links", a.url() == null ? List.of() : List.of(a.url()));
+        // only a request that sends the whole alert ("{{alert.json}}") pays for the tree
+        alert.put("json", new java.util.function.Supplier<Object>() {
+            @Override
+            public Object get() {
+                return json.valueToTree(a);
+            }
+
+            @Override
+            public String toString() {
+                return get().toString();
+            }
+        });
         String markdown = delivery.body();
         Map<String, Object> m = new HashMap<>(functions());
         m.put("alert", alert);
         m.put("config", c.config());
         m.put("channel", c.id());
+        m.put("deliveryId", delivery.deliveryId());
+        m.put("now", Map.of("epochSeconds", java.time.Instant.now().getEpochSecond()));
         m.put("title", delivery.title());
         m.put("body", markdown);
         m.put("text", plain(markdown));
@@ -128,6 +146,7 @@ public final class KindVariables {
     static Map<String, Object> functions() {
         Map<String, Object> f = new HashMap<>();
         f.put("cut", new Cut());
+        f.put("withoutPrefix", new WithoutPrefix());
         f.put("html", lambda(KindVariables::html));
         f.put("plain", lambda(KindVariables::plain));
         f.put("mrkdwn", lambda(SlackMarkdown::toMrkdwn));
@@ -172,6 +191,25 @@ public final class KindVariables {
         @Override
         public boolean containsKey(Object key) {
             return get(key) != null;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return Set.of();
+        }
+    }
+
+    /** {{#withoutPrefix.whsec_}}…{{/withoutPrefix.whsec_}}: the content without that prefix, when it starts with it. */
+    private static final class WithoutPrefix extends AbstractMap<String, Object> {
+        @Override
+        public Object get(Object key) {
+            String prefix = String.valueOf(key);
+            return lambda(s -> s.startsWith(prefix) ? s.substring(prefix.length()) : s);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return true;
         }
 
         @Override

@@ -32,7 +32,9 @@ final class RequestTemplate {
     static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).defaultValue("")
             .emptyStringIsFalse(true).zeroIsFalse(true);
     private static final Pattern WHOLE = Pattern.compile("^\\{\\{\\s*([A-Za-z0-9_.\\-]+)\\s*(?:\\|\\s*(number|boolean|string)\\s*)?}}$");
-    private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type");
+    private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type",
+            "verify-tls");
+    private static final String MERGE = "$merge";
 
     /** A compiled piece of the tree. */
     private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split, Typed {}
@@ -53,19 +55,26 @@ final class RequestTemplate {
     private record Text(Template template) implements Node {}
     /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
     private record Whole(String path, String as) implements Node {}
-    private record Obj(Map<String, Node> members) implements Node {}
+    /**
+     * A map's members in order. A member's name may be a template ("{{config.secret-header}}": left out when
+     * it renders empty); {$merge: config.headers} puts the members of a map variable in at its place.
+     */
+    private record Obj(List<Member> members) implements Node {}
+    private record Member(String name, Template template, Node value) {}
     private record Arr(List<Node> items) implements Node {}
 
     private final Node method;
     private final Node url;
-    private final Map<String, Node> headers;
-    private final Map<String, Node> query;
+    private final Obj headers;
+    private final Obj query;
     private final Node body;
-    private final Map<String, Node> form;
+    private final Obj form;
     private final String contentType;
+    /** verify-tls: "{{config.verify-tls}}"; false accepts any certificate of the target. */
+    private final Node verifyTls;
 
-    private RequestTemplate(Node method, Node url, Map<String, Node> headers, Map<String, Node> query, Node body,
-                            Map<String, Node> form, String contentType) {
+    private RequestTemplate(Node method, Node url, Obj headers, Obj query, Node body, Obj form, String contentType,
+                            Node verifyTls) {
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -73,6 +82,7 @@ final class RequestTemplate {
         this.body = body;
         this.form = form;
         this.contentType = contentType;
+        this.verifyTls = verifyTls;
     }
 
     @SuppressWarnings("unchecked")
@@ -100,19 +110,42 @@ final class RequestTemplate {
                 members(file, field + ".headers", m.get("headers")), members(file, field + ".query", m.get("query")),
                 m.get("body") == null ? null : node(file, field + ".body", m.get("body")),
                 m.get("form") == null ? null : members(file, field + ".form", m.get("form")),
-                m.get("content-type") == null ? null : String.valueOf(m.get("content-type")));
+                m.get("content-type") == null ? null : String.valueOf(m.get("content-type")),
+                m.get("verify-tls") == null ? null : node(file, field + ".verify-tls", m.get("verify-tls")));
     }
 
-    private static Map<String, Node> members(String file, String field, Object raw) {
-        Map<String, Node> out = new LinkedHashMap<>();
+    private static Obj members(String file, String field, Object raw) {
         if (raw == null) {
-            return out;
+            return new Obj(List.of());
         }
         if (!(raw instanceof Map<?, ?> m)) {
             throw new InvalidKindException(file, field, "must be a map of names to values");
         }
-        m.forEach((k, v) -> out.put(String.valueOf(k), node(file, field + "." + k, v)));
-        return out;
+        return obj(file, field, m);
+    }
+
+    private static Obj obj(String file, String field, Map<?, ?> m) {
+        List<Member> out = new ArrayList<>();
+        m.forEach((k, v) -> {
+            String name = String.valueOf(k);
+            if (name.equals(MERGE)) {
+                if (!(v instanceof String path) || path.contains("{{")) {
+                    throw new InvalidKindException(file, field + "." + MERGE, "must name a map variable, e.g. config.headers");
+                }
+                out.add(new Member(name, null, new Whole(path.strip(), null)));
+                return;
+            }
+            Template template = null;
+            if (name.contains("{{")) {
+                try {
+                    template = MUSTACHE.compile(name);
+                } catch (MustacheException e) {
+                    throw new InvalidKindException(file, field + "." + name, "is not a valid template for a name: " + e.getMessage());
+                }
+            }
+            out.add(new Member(name, template, node(file, field + "." + name, v)));
+        });
+        return new Obj(out);
     }
 
     private static Node node(String file, String field, Object raw) {
@@ -138,9 +171,7 @@ final class RequestTemplate {
             return split(file, field, m);
         }
         if (raw instanceof Map<?, ?> m) {
-            Map<String, Node> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(String.valueOf(k), node(file, field + "." + k, v)));
-            return new Obj(out);
+            return obj(file, field, m);
         }
         if (raw instanceof List<?> l) {
             List<Node> out = new ArrayList<>();
@@ -218,7 +249,8 @@ final class RequestTemplate {
             payload = encode(strings(form, model));
         }
         h.putAll(strings(headers, model));
-        return new OutboundRequest(m, target, h, payload, true);
+        Object verify = verifyTls == null ? null : render(verifyTls, model);
+        return new OutboundRequest(m, target, h, payload, !(Boolean.FALSE.equals(verify) || "false".equals(text(verify).strip())));
     }
 
     /**
@@ -265,10 +297,10 @@ final class RequestTemplate {
     }
 
     /** Members that render empty are left out (an optional header, query or form field). */
-    private static Map<String, String> strings(Map<String, Node> nodes, Map<String, Object> model) {
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> strings(Obj nodes, Map<String, Object> model) {
         Map<String, String> out = new LinkedHashMap<>();
-        nodes.forEach((k, n) -> {
-            Object v = render(n, model);
+        ((Map<String, Object>) render(nodes, model)).forEach((k, v) -> {
             if (!isEmpty(v)) {
                 out.put(k, text(v));
             }
@@ -333,12 +365,17 @@ final class RequestTemplate {
         }
         if (n instanceof Obj o) {
             Map<String, Object> out = new LinkedHashMap<>();
-            o.members().forEach((k, v) -> {
-                Object value = render(v, model);
-                if (!isEmpty(value) || (v instanceof Const c && (c.value() instanceof List || c.value() instanceof Map))) {
-                    out.put(k, value);
+            for (Member member : o.members()) {
+                Object value = render(member.value(), model);
+                if (member.template() == null && member.name().equals(MERGE)) {
+                    merge(out, value, member);
+                    continue;
                 }
-            });
+                String name = member.template() == null ? member.name() : member.template().execute(model);
+                if (!name.isEmpty() && (!isEmpty(value) || keepsEmpty(member.value()))) {
+                    out.put(name, value);
+                }
+            }
             return out;
         }
         List<Object> out = new ArrayList<>();
@@ -354,7 +391,28 @@ final class RequestTemplate {
         return out;
     }
 
+    private static void merge(Map<String, Object> out, Object value, Member member) {
+        if (value instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (!isEmpty(v)) {
+                    out.put(String.valueOf(k), v);
+                }
+            });
+        } else if (!isEmpty(value)) {
+            throw new NonRetryableDeliveryException("config_error", "$merge of " + ((Whole) member.value()).path() + " needs a map");
+        }
+    }
+
+    /** Written empty on purpose (parse: []), or "{{x | string}}", which always sends the member. */
+    private static boolean keepsEmpty(Node n) {
+        return (n instanceof Const c && (c.value() instanceof List || c.value() instanceof Map))
+                || (n instanceof Whole w && "string".equals(w.as()));
+    }
+
     private static Object convert(Object v, String as) {
+        if ("string".equals(as)) {
+            return v == null ? "" : v.toString();
+        }
         if (as == null || v == null || (v instanceof String s && s.isBlank())) {
             return v;
         }

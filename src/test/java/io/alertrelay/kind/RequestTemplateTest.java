@@ -72,4 +72,28 @@ class RequestTemplateTest {
                 .isInstanceOf(InvalidKindException.class)
                 .hasMessageStartingWith("kind file kinds/x.yaml: spec.requests.post.body.blocks[0] with $split needs");
     }
+
+    @Test
+    void mergedAndTemplatedHeaderNamesEmptyKeptStringsAndTls() throws Exception {
+        Map<String, Object> headers = new java.util.LinkedHashMap<>();
+        headers.put("X-Env", "test");
+        headers.put("X-Empty", "");
+        OutboundRequest r = render("""
+                url: https://hooks.example/in
+                verify-tls: "{{tls}}"
+                headers:
+                  $merge: config.headers
+                  "{{config.name}}": "{{config.value}}"
+                  "{{config.missing}}": dropped
+                body:
+                  text: "{{nothing | string}}"
+                  gone: "{{nothing}}"
+                """, Map.of("tls", false, "config", Map.of("headers", headers, "name", "X-Token", "value", "t0k")));
+
+        assertThat(r.headers()).containsEntry("X-Env", "test").containsEntry("X-Token", "t0k")
+                .doesNotContainKeys("X-Empty", "");
+        assertThat(r.headers().values()).doesNotContain("dropped");
+        assertThat(r.body()).isEqualTo("{\"text\":\"\"}");
+        assertThat(r.verifyTls()).isFalse();
+    }
 }
