@@ -77,7 +77,7 @@ public class KindRequests {
             variables(exchange);
             vars = exchange.getProperty(VARIABLES, Map.class);
         }
-        Map<String, Object> model = new java.util.HashMap<>(vars);
+        Map<String, Object> model = new KindVariables.Scope(vars);
         model.put("vars", exchange.getVariables());
         return model;
     }
@@ -112,7 +112,7 @@ public class KindRequests {
             }
         }
         Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
-        Map<String, Object> model = new java.util.HashMap<>(vars == null ? Map.of() : vars);
+        Map<String, Object> model = new KindVariables.Scope(vars == null ? Map.of() : vars);
         model.put("answer", Map.of("status", String.valueOf(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)),
                 "text", answer.text().strip()));
         String kind = exchange.getProperty(Deliveries.KIND, String.class);

@@ -59,19 +59,9 @@ public final class KindVariables {
         // for {$each: alert.links}: a button or link only when the alert has a URL
         alert.put("links", a.url() == null ? List.of() : List.of(a.url()));
         // only a request that sends the whole alert ("{{alert.json}}") pays for the tree
-        alert.put("json", new java.util.function.Supplier<Object>() {
-            @Override
-            public Object get() {
-                return json.valueToTree(a);
-            }
-
-            @Override
-            public String toString() {
-                return get().toString();
-            }
-        });
+        alert.put("json", new Lazy(() -> json.valueToTree(a)));
         String markdown = delivery.body();
-        Map<String, Object> m = new HashMap<>(functions());
+        Map<String, Object> m = new Scope(functions());
         m.put("alert", alert);
         m.put("config", c.config());
         m.put("channel", c.id());
@@ -79,8 +69,9 @@ public final class KindVariables {
         m.put("now", Map.of("epochSeconds", java.time.Instant.now().getEpochSecond()));
         m.put("title", delivery.title());
         m.put("body", markdown);
-        m.put("text", plain(markdown));
-        m.put("html", html(markdown));
+        // a Markdown parse each, paid only by the kinds that send them
+        m.put("text", new Lazy(() -> plain(markdown)));
+        m.put("html", new Lazy(() -> html(markdown)));
         m.put("bySeverity", new Pick(c.config(), a.severity()));
         m.put("byStatus", new Pick(c.config(), a.status()));
         m.put("vars", exchangeVariables == null ? Map.of() : exchangeVariables);
@@ -196,6 +187,46 @@ public final class KindVariables {
         @Override
         public Set<Entry<String, Object>> entrySet() {
             return Set.of();
+        }
+    }
+
+    /**
+     * The kind variables, or a scope made from them (a $each item's, a signature's): a map whose lazy
+     * entries are worked out when a template or a {{path}} first reads them, once for all copies.
+     */
+    static final class Scope extends HashMap<String, Object> {
+        Scope(Map<String, Object> from) {
+            super(from);
+        }
+
+        @Override
+        public Object get(Object key) {
+            Object v = super.get(key);
+            return v instanceof Lazy lazy ? lazy.get() : v;
+        }
+    }
+
+    /** A value worked out when first read; as text (a template's {{alert.json}}) its string form. */
+    private static final class Lazy implements java.util.function.Supplier<Object> {
+        private java.util.function.Supplier<Object> compute;
+        private Object value;
+
+        Lazy(java.util.function.Supplier<Object> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public synchronized Object get() {
+            if (compute != null) {
+                value = compute.get();
+                compute = null;
+            }
+            return value;
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(get());
         }
     }
 

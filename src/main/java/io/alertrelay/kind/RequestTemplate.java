@@ -336,7 +336,7 @@ final class RequestTemplate {
             // a single value is a list of one, so {$each: alert.project} makes an optional item
             List<?> items = found instanceof List<?> l ? l : isEmpty(found) ? List.of() : List.of(found);
             for (Object item : items) {
-                Map<String, Object> scope = new java.util.HashMap<>(model);
+                Map<String, Object> scope = new KindVariables.Scope(model);
                 scope.put("item", item);
                 Object value = render(e.as(), scope);
                 if (!isEmpty(value)) {
@@ -354,7 +354,7 @@ final class RequestTemplate {
             }
             List<Object> out = new ArrayList<>();
             for (String piece : pieces) {
-                Map<String, Object> scope = new java.util.HashMap<>(model);
+                Map<String, Object> scope = new KindVariables.Scope(model);
                 scope.put("item", piece);
                 Object value = render(sp.as(), scope);
                 if (!isEmpty(value)) {

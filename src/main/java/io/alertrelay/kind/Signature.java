@@ -91,7 +91,7 @@ final class Signature {
         }
         byte[] keyBytes = decode(secret);
         Map<String, String> sent = new LinkedHashMap<>(request.headers());
-        Map<String, Object> scope = new HashMap<>(model);
+        Map<String, Object> scope = new KindVariables.Scope(model);
         Map<String, Object> req = new HashMap<>();
         req.put("method", request.method());
         req.put("url", request.url());
