@@ -4,6 +4,9 @@
 #   bench/run.sh                       # relay (H2 file, durable) then Alertmanager, then the ratios
 #   DB=postgres bench/run.sh           # the relay on a throw-away local PostgreSQL instead of H2
 #   SYSTEMS=relay RELAY_OPTS="--alert-relay.delivery.workers=16" bench/run.sh
+#   RELAY_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java AOT=1 bench/run.sh
+#                                      # as the Docker image runs it: Java 25 with an AOT cache made by a
+#                                      # training run first (bench/aot-cache.sh, not counted)
 #
 # Each system gets: a warm-up (WARMUP s, not measured), a closed-loop phase (CONNECTIONS connections
 # sending as fast as they are answered, DURATION s), then an open-loop phase at RATE alerts/s
@@ -16,7 +19,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DURATION=${DURATION:-30}
-WARMUP=${WARMUP:-60}
+WARMUP=${WARMUP:-30}
 CONNECTIONS=${CONNECTIONS:-16}
 RATE=${RATE:-500}
 CHANNELS=${CHANNELS:-1}
@@ -29,6 +32,8 @@ AM_PORT=${AM_PORT:-19093}
 PG_PORT=${PG_PORT:-15432}
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:-}
+# the relay's Java runtime (the Docker image runs Java 25; the README's commands any Java 17+)
+RELAY_JAVA=${RELAY_JAVA:-java}
 RELAY_OPTS=${RELAY_OPTS:-}
 RESULTS=${RESULTS:-$ROOT/bench/results}
 JAR=${JAR:-$ROOT/target/alert-relay.jar}
@@ -67,6 +72,11 @@ wait_http() { # url what seconds
 }
 
 sink_unique() { curl -s -m 5 "http://127.0.0.1:$SINK_PORT/control/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["unique"])'; }
+
+# a restarted system is not given minutes: how long from its start until it takes alerts
+ready_since() { # system start-nanoseconds
+  awk -v s="$2" -v n="$(date +%s%N)" -v sys="$1" 'BEGIN { printf "%s %.2f\n", sys, (n - s) / 1e9 }' >>"$WORK/ready.txt"
+}
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 vm_hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
@@ -125,7 +135,13 @@ if [[ ! -f $JAR ]]; then
   log "building $JAR"
   (cd "$ROOT" && flock /tmp/mvn.lock mvn -B -q -DskipTests package)
 fi
-mkdir -p "$WORK/classes" "$RESULTS"
+mkdir -p "$WORK/classes" "$RESULTS"; : >"$WORK/ready.txt"
+if [[ -n ${AOT:-} && " $SYSTEMS " == *" relay "* ]]; then
+  log "relay: training run for its AOT cache"
+  JAVA=$RELAY_JAVA "$ROOT/bench/aot-cache.sh" "$JAR" "$WORK/aot" "${AOT_TRAIN_SECONDS:-60}"
+  JAR="$WORK/aot/app/$(basename "$JAR")"
+  RELAY_JAVA_OPTS="-XX:AOTCache=$WORK/aot/alert-relay.aot $RELAY_JAVA_OPTS"
+fi
 javac -d "$WORK/classes" "$ROOT/bench/Bench.java"
 
 # ------------------------------------------------------------------ sink, and the sink alone
@@ -175,18 +191,21 @@ if [[ " $SYSTEMS " == *" relay "* ]]; then
     done
   } >"$WORK/relay/application.yaml"
   log "relay: starting ($DB) with $WORK/relay/application.yaml ${RELAY_OPTS:+and $RELAY_OPTS}"
+  STARTED_NS=$(date +%s%N)
   # shellcheck disable=SC2086
-  (cd "$WORK/relay" && exec java $RELAY_JAVA_OPTS -jar "$JAR" $RELAY_OPTS >"$WORK/relay/relay.log" 2>&1) &
+  (cd "$WORK/relay" && exec "$RELAY_JAVA" $RELAY_JAVA_OPTS -jar "$JAR" $RELAY_OPTS >"$WORK/relay/relay.log" 2>&1) &
   RELAY_PID=$!; PIDS+=("$RELAY_PID")
   # up when the ingest route itself answers: an empty alert is refused with 400 and stores nothing
-  for i in $(seq 1 240); do
+  for i in $(seq 1 1200); do
     code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -X POST -H 'Content-Type: application/json' -d '{}' \
       "http://127.0.0.1:$RELAY_PORT/alerts" || true)
     [[ $code == 400 ]] && break
     kill -0 "$RELAY_PID" 2>/dev/null || { tail -30 "$WORK/relay/relay.log" >&2; exit 1; }
-    [[ $i == 240 ]] && { log "relay did not come up"; tail -30 "$WORK/relay/relay.log" >&2; exit 1; }
-    sleep 0.5
+    [[ $i == 1200 ]] && { log "relay did not come up"; tail -30 "$WORK/relay/relay.log" >&2; exit 1; }
+    sleep 0.1
   done
+  ready_since relay "$STARTED_NS"
+  log "relay: ready after $(tail -1 "$WORK/ready.txt" | cut -d' ' -f2) s"
   run_phases relay "$RELAY_PID" "$RELAY_PORT" /alerts relay
   grep -E ' (WARN|ERROR) ' "$WORK/relay/relay.log" | tail -5 >&2 || true
   kill "$RELAY_PID"; wait "$RELAY_PID" 2>/dev/null || true
@@ -218,10 +237,12 @@ if [[ " $SYSTEMS " == *" alertmanager "* ]]; then
     done
   } >"$WORK/am/alertmanager.yml"
   log "alertmanager: starting $(prometheus-alertmanager --version 2>&1 | head -1)"
+  STARTED_NS=$(date +%s%N)
   prometheus-alertmanager --config.file="$WORK/am/alertmanager.yml" --storage.path="$WORK/am/data" \
     --web.listen-address="127.0.0.1:$AM_PORT" --cluster.listen-address= --log.level=warn >"$WORK/am/am.log" 2>&1 &
   AM_PID=$!; PIDS+=("$AM_PID")
   wait_http "http://127.0.0.1:$AM_PORT/-/ready" alertmanager 30
+  ready_since alertmanager "$STARTED_NS"
   run_phases alertmanager "$AM_PID" "$AM_PORT" /api/v2/alerts am
   kill "$AM_PID"; wait "$AM_PID" 2>/dev/null || true
 fi
@@ -229,6 +250,6 @@ fi
 # ------------------------------------------------------------------ report
 STAMP=$(date +%Y%m%d-%H%M%S)
 python3 "$ROOT/bench/report.py" "$WORK/results.jsonl" "$SINK_ALONE" \
-  "DURATION=$DURATION s, WARMUP=$WARMUP s, CONNECTIONS=$CONNECTIONS, RATE=$RATE/s, CHANNELS=$CHANNELS, DB=$DB, RELAY_OPTS='$RELAY_OPTS', RELAY_JAVA_OPTS='$RELAY_JAVA_OPTS'" \
+  "DURATION=$DURATION s, WARMUP=$WARMUP s, CONNECTIONS=$CONNECTIONS, RATE=$RATE/s, CHANNELS=$CHANNELS, DB=$DB, AOT=${AOT:-}, RELAY_OPTS='$RELAY_OPTS', RELAY_JAVA_OPTS='$RELAY_JAVA_OPTS', relay on $("$RELAY_JAVA" -version 2>&1 | head -1)" "$WORK/ready.txt" \
   | tee "$RESULTS/$STAMP.md"
 log "written to $RESULTS/$STAMP.md"

@@ -459,11 +459,14 @@ public class ChannelRegistry {
                         }
                     }
                 }
-                if (p.type() == Param.Type.EMAILS) {
-                    for (String s : items) {
-                        if (!EMAIL.matcher(s).matches()) {
-                            throw fail(where, field, "\"" + s + "\" is not an e-mail address");
-                        }
+                for (String s : items) {
+                    if (p.type() == Param.Type.EMAILS && !EMAIL.matcher(s).matches()) {
+                        throw fail(where, field, "\"" + s + "\" is not an e-mail address");
+                    }
+                    // a list's pattern is its items' (items.pattern in a kind file)
+                    if (p.pattern() != null && !Pattern.compile(p.pattern()).matcher(s).matches()) {
+                        throw fail(where, field, "\"" + s + "\" must match " + p.pattern()
+                                + (p.description() == null ? "" : " (" + p.description() + ")"));
                     }
                 }
                 if (p.required() && items.isEmpty()) {

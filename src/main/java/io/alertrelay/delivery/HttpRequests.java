@@ -39,4 +39,25 @@ public class HttpRequests {
         msg.setBody(req.body() == null ? new byte[0] : req.body().getBytes(StandardCharsets.UTF_8));
         exchange.setProperty("httpEndpoint", req.verifyTls() ? endpoint : insecureEndpoint);
     }
+
+    /**
+     * After a 2xx: a kind whose vendor may answer 2xx to a request it did not take (a Teams connector that
+     * failed downstream answers 200 with the error as text) declares spec.errors.refusal; a matching answer
+     * fails the attempt without retry, since the same request would fail the same way.
+     */
+    public void answered(Exchange exchange) {
+        DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
+        VendorErrors errors = ctx == null ? VendorErrors.NONE : ctx.channel().spec().facts().errors();
+        if (errors.refusal() == null) {
+            return;
+        }
+        String text = exchange.getMessage().getBody(String.class);
+        if (text == null || !errors.refusal().matcher(text).find()) {
+            return;
+        }
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        String described = errors.describeError(VendorAnswer.of(status, text));
+        throw new NonRetryableDeliveryException("client_error", "the target answered " + status + " but reported an error: "
+                + (described != null ? described : Limits.oneLine(text, 1000)));
+    }
 }

@@ -186,6 +186,12 @@ public class KindCatalog implements KindSource, CamelContextConfiguration {
         return t;
     }
 
+    /** What the kind keeps per fingerprint (spec.remember), empty when it keeps nothing. */
+    Map<String, com.samskivert.mustache.Template> remember(String kind) {
+        KindFile f = files.get(kind);
+        return f == null ? Map.of() : f.remember();
+    }
+
     private Map<String, KindFile> read() {
         Map<String, KindFile> out = new LinkedHashMap<>();
         try {

@@ -35,7 +35,7 @@ final class KindFileParser {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern SEPARATOR = Pattern.compile("(?m)^---[ \\t]*$");
     private static final Set<String> SPEC_KEYS = Set.of("definition", "rate-limit", "template", "errors", "test",
-            "keeps-state", "can-digest", "requests", "texts", "signatures");
+            "keeps-state", "can-digest", "requests", "texts", "signatures", "remember");
     private static final Set<String> PROPERTY_KEYS = Set.of("title", "description", "type", "required", "default",
             "enum", "pattern", "format", "example", "items", "minLength", "maxLength");
 
@@ -89,7 +89,7 @@ final class KindFileParser {
                     + " after the declaration, separated by ---");
         }
         if (declaration == null) {
-            return new KindFile(name, location, null, Map.of(), Map.of(), Map.of(), routes.toString());
+            return new KindFile(name, location, null, Map.of(), Map.of(), Map.of(), routes.toString(), Map.of());
         }
         return declared(name, file, declaration, routes.toString(), siblings);
     }
@@ -166,8 +166,10 @@ final class KindFileParser {
         if (then != null && !"resolve".equals(then)) {
             throw new InvalidKindException(file, "spec.test.then", "must be resolve (or left out), got \"" + then + "\"");
         }
+        Map<String, Template> remember = remember(file, map(file, "spec.remember", spec.get("remember")));
         KindFacts facts = new KindFacts(rateLimit, title, body, errors, "resolve".equals(then),
-                bool(file, "spec.keeps-state", spec.get("keeps-state")), bool(file, "spec.can-digest", spec.get("can-digest")), file);
+                bool(file, "spec.keeps-state", spec.get("keeps-state")) || !remember.isEmpty(),
+                bool(file, "spec.can-digest", spec.get("can-digest")), file);
 
         Map<String, RequestTemplate> requests = new LinkedHashMap<>();
         map(file, "spec.requests", spec.get("requests")).forEach((k, v) ->
@@ -184,7 +186,33 @@ final class KindFileParser {
         map(file, "spec.signatures", spec.get("signatures")).forEach((k, v) ->
                 signatures.put(String.valueOf(k), Signature.compile(file, "spec.signatures." + k, v)));
         return new KindFile(name, file, new KindSpec(name, description, params, facts, rules), requests, texts,
-                signatures, routes);
+                signatures, routes, remember);
+    }
+
+    /**
+     * spec.remember: what kind.remember keeps per channel and fingerprint after the vendor took a request
+     * (external_refs, as the Jira and GitHub lifecycles keep theirs): ref, and optionally state and url, each
+     * a Mustache template over the kind variables plus answer (status, text, json) and sent (json).
+     */
+    private static Map<String, Template> remember(String file, Map<?, ?> remember) {
+        Map<String, Template> out = new LinkedHashMap<>();
+        if (remember.isEmpty()) {
+            return out;
+        }
+        if (remember.get("ref") == null) {
+            throw new InvalidKindException(file, "spec.remember.ref", "is required: the value to keep, e.g. an incident key from the answer");
+        }
+        remember.forEach((k, v) -> {
+            if (!List.of("ref", "state", "url").contains(String.valueOf(k))) {
+                throw new InvalidKindException(file, "spec.remember." + k, "is not a field of remember; use ref, state or url");
+            }
+            try {
+                out.put(String.valueOf(k), RequestTemplate.MUSTACHE.compile(String.valueOf(v)));
+            } catch (RuntimeException e) {
+                throw new InvalidKindException(file, "spec.remember." + k, "is not a valid template: " + oneLine(e.getMessage()));
+            }
+        });
+        return out;
     }
 
     private static List<Param> params(String file, Map<?, ?> definition) {
@@ -245,6 +273,11 @@ final class KindFileParser {
                 case "object" -> "headers".equals(format) ? Param.Type.HEADERS : Param.Type.MAP;
                 case "array" -> {
                     Map<?, ?> items = map(file, field + ".items", p.get("items"));
+                    for (Object k : items.keySet()) {
+                        if (!List.of("format", "pattern").contains(String.valueOf(k))) {
+                            throw new InvalidKindException(file, field + ".items." + k, "is not an items field; use format or pattern");
+                        }
+                    }
                     yield "email".equals(items.get("format")) ? Param.Type.EMAILS : Param.Type.LIST;
                 }
                 default -> throw new InvalidKindException(file, field + ".type",
@@ -258,6 +291,13 @@ final class KindFileParser {
         Integer min = integer(file, field + ".minLength", p.get("minLength"));
         Integer max = integer(file, field + ".maxLength", p.get("maxLength"));
         String pattern = p.get("pattern") == null ? null : String.valueOf(p.get("pattern"));
+        if (t == Param.Type.LIST || t == Param.Type.EMAILS) {
+            if (pattern != null) {
+                throw new InvalidKindException(file, field + ".pattern", "of an array applies to its items: write items: {pattern: …}");
+            }
+            Object items = map(file, field + ".items", p.get("items")).get("pattern");
+            pattern = items == null ? null : String.valueOf(items);
+        }
         if (pattern != null) {
             try {
                 Pattern.compile(pattern);
@@ -363,12 +403,12 @@ final class KindFileParser {
     /**
      * spec.errors: message (a JSONPath into the vendor's JSON answer, or a Mustache template over the
      * answer: status, text, json, explained, fieldError), explain (answer texts to words an operator can act on, for
-     * vendors that answer with a bare code) and retryable-statuses.
+     * vendors that answer with a bare code), retryable-statuses and refusal (a 2xx answer that says it failed).
      */
     private static VendorErrors errors(String file, Map<?, ?> errors) {
         for (Object k : errors.keySet()) {
-            if (!List.of("message", "explain", "retryable-statuses").contains(String.valueOf(k))) {
-                throw new InvalidKindException(file, "spec.errors." + k, "is not a field of errors; use message, explain or retryable-statuses");
+            if (!List.of("message", "explain", "retryable-statuses", "refusal").contains(String.valueOf(k))) {
+                throw new InvalidKindException(file, "spec.errors." + k, "is not a field of errors; use message, explain, retryable-statuses or refusal");
             }
         }
         JsonPath path = null;
@@ -402,9 +442,18 @@ final class KindFileParser {
         } else if (statuses != null) {
             throw new InvalidKindException(file, "spec.errors.retryable-statuses", "must be a list of HTTP statuses");
         }
+        Pattern refusal = null;
+        if (errors.get("refusal") != null) {
+            try {
+                refusal = Pattern.compile(String.valueOf(errors.get("refusal")));
+            } catch (PatternSyntaxException e) {
+                throw new InvalidKindException(file, "spec.errors.refusal", "is not a valid regular expression: " + oneLine(e.getDescription()));
+            }
+        }
         JsonPath message = path;
         Template words = template;
         Set<Integer> extra = Set.copyOf(retryable);
+        Pattern refused = refusal;
         return new VendorErrors() {
             @Override
             public String describeError(VendorAnswer answer) {
@@ -429,6 +478,11 @@ final class KindFileParser {
             @Override
             public Set<Integer> retryableStatuses() {
                 return extra;
+            }
+
+            @Override
+            public Pattern refusal() {
+                return refused;
             }
         };
     }

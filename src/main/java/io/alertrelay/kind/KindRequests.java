@@ -1,11 +1,16 @@
 package io.alertrelay.kind;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.samskivert.mustache.Template;
 import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.delivery.Deliveries;
 import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.OutboundRequest;
+import io.alertrelay.delivery.VendorAnswer;
+import io.alertrelay.store.ExternalRefStore;
+import io.alertrelay.store.ExternalRefStore.ExternalRef;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -17,7 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * Used by the routes of kind files: {@code variables} puts the kind variables on the exchange,
  * {@code request(*, 'name')} renders the kind's request spec.requests.&lt;name&gt; for direct:send-http,
- * {@code sign(*, 'name')} adds the signature spec.signatures.&lt;name&gt; to it.
+ * {@code sign(*, 'name')} adds the signature spec.signatures.&lt;name&gt; to it, {@code remember} keeps
+ * what the vendor answered for the alert's fingerprint.
  */
 @Component("kind")
 public class KindRequests {
@@ -30,13 +36,15 @@ public class KindRequests {
     private final ObjectMapper json;
     private final ObjectProvider<CamelContext> camel;
     private final ObjectProvider<ProducerTemplate> producer;
+    private final ExternalRefStore refs;
 
     public KindRequests(KindCatalog catalog, ObjectMapper json, ObjectProvider<CamelContext> camel,
-                        ObjectProvider<ProducerTemplate> producer) {
+                        ObjectProvider<ProducerTemplate> producer, ExternalRefStore refs) {
         this.catalog = catalog;
         this.json = json;
         this.camel = camel;
         this.producer = producer;
+        this.refs = refs;
     }
 
     /**
@@ -51,7 +59,59 @@ public class KindRequests {
         exchange.setVariable("fingerprint", a.fingerprint());
         exchange.setVariable("reason", a.reason());
         exchange.setVariable("config", ctx.channel().config());
-        exchange.setProperty(VARIABLES, KindVariables.of(ctx, exchange.getVariables(), json));
+        Map<String, Object> vars = KindVariables.of(ctx, exchange.getVariables(), json);
+        if (!catalog.remember(ctx.channel().kind()).isEmpty()) {
+            // what kind.remember kept for this fingerprint, also before a restart
+            Map<String, Object> stored = new HashMap<>();
+            refs.find(ctx.channel().id(), a.fingerprint()).ifPresent(r -> {
+                stored.put("ref", r.ref());
+                stored.put("state", r.state());
+                stored.put("url", r.url());
+            });
+            vars.put("stored", stored);
+        }
+        exchange.setProperty(VARIABLES, vars);
+    }
+
+    /**
+     * After send-http took a 2xx: keeps the kind's spec.remember (ref, state, url) for the channel and the
+     * alert's fingerprint, read back as {{stored.ref}} by the next delivery of that fingerprint. Rendered
+     * over the kind variables plus answer (status, text, json) and sent (json, the request body); nothing
+     * is kept when ref renders empty.
+     */
+    public void remember(Exchange exchange) {
+        DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
+        Map<String, Template> remember = catalog.remember(ctx.channel().kind());
+        if (remember.isEmpty()) {
+            throw new io.alertrelay.delivery.NonRetryableDeliveryException("config_error", "kind " + ctx.channel().kind()
+                    + " declares nothing to remember (spec.remember)");
+        }
+        Map<String, Object> model = model(exchange);
+        VendorAnswer answer = VendorAnswer.of(
+                exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class),
+                exchange.getMessage().getBody(String.class));
+        model.put("answer", answerModel(answer));
+        OutboundRequest sent = exchange.getProperty("outboundRequest", OutboundRequest.class);
+        model.put("sent", answerModel(VendorAnswer.of(0, sent == null ? null : sent.body())));
+        String ref = remember.get("ref").execute(model).strip();
+        if (ref.isEmpty()) {
+            return;
+        }
+        refs.save(new ExternalRef(ctx.channel().id(), ctx.alert().fingerprint(), ref, rendered(remember.get("state"), model),
+                rendered(remember.get("url"), model)));
+    }
+
+    private Map<String, Object> answerModel(VendorAnswer answer) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("status", answer.status());
+        m.put("text", answer.text());
+        m.put("json", answer.json() == null ? null : json.convertValue(answer.json(), Object.class));
+        return m;
+    }
+
+    private static String rendered(Template t, Map<String, Object> model) {
+        String s = t == null ? "" : t.execute(model).strip();
+        return s.isEmpty() ? null : s;
     }
 
     public OutboundRequest request(Exchange exchange, String name) {

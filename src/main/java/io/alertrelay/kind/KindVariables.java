@@ -7,20 +7,28 @@ import io.alertrelay.delivery.DeliveryContext;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.TemplateModel;
 import io.alertrelay.kinds.slack.SlackMarkdown;
+import io.alertrelay.kinds.teams.TeamsMarkdown;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.commonmark.node.Node;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
+import org.commonmark.renderer.text.LineBreakRendering;
 import org.commonmark.renderer.text.TextContentRenderer;
 
 /**
@@ -35,6 +43,12 @@ public final class KindVariables {
     // alert text is untrusted: raw HTML in it is escaped, javascript: links dropped
     private static final HtmlRenderer HTML = HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true).build();
     private static final TextContentRenderer PLAIN = TextContentRenderer.builder().build();
+    private static final TextContentRenderer PLAIN_BLOCKS = TextContentRenderer.builder()
+            .lineBreakRendering(LineBreakRendering.SEPARATE_BLOCKS).build();
+    private static final Pattern NAMED = Pattern.compile("^\\s*(.*?)\\s*<\\s*([^<>\\s]+@[^<>\\s]+)\\s*>\\s*$");
+    private static final Pattern ADDRESS = Pattern.compile("^\\s*([^<>\\s]+@[^<>\\s]+)\\s*$");
+    /** Printable ASCII without surrounding blanks. */
+    private static final Pattern PRINTABLE_KEY = Pattern.compile("[\\x21-\\x7E]([\\x20-\\x7E]*[\\x21-\\x7E])?");
 
     private KindVariables() {}
 
@@ -46,6 +60,8 @@ public final class KindVariables {
         Alert a = delivery.alert();
         Channel c = delivery.channel();
         Map<String, Object> alert = new HashMap<>(TemplateModel.of(a, c));
+        // a blank field (source: " ") is no field: no empty fact, and a section's fallback applies
+        alert.replaceAll((k, v) -> v instanceof String s && s.isBlank() ? null : v);
         alert.put("firing", "firing".equals(a.status()));
         alert.put("acknowledged", "acknowledged".equals(a.status()));
         alert.put("details", a.details() == null ? null : JSON.convertValue(a.details(), Object.class));
@@ -89,7 +105,8 @@ public final class KindVariables {
         m.put("status", answer.status());
         m.put("text", text);
         m.put("json", answer.json() == null ? null : JSON.convertValue(answer.json(), Object.class));
-        m.put("explained", explain.get(text));
+        // an empty answer is explained by its status ("413": …)
+        m.put("explained", explain.get(text.isEmpty() ? String.valueOf(answer.status()) : text));
         m.put("fieldError", answer.object() == null ? null : fieldError(answer.object().path("errors"), ""));
         return m;
     }
@@ -121,6 +138,32 @@ public final class KindVariables {
         return markdown == null ? "" : PLAIN.render(MARKDOWN.parse(markdown)).strip();
     }
 
+    static String plainBlocks(String markdown) {
+        return markdown == null ? "" : PLAIN_BLOCKS.render(MARKDOWN.parse(markdown)).strip();
+    }
+
+    /** {name, address} of "Name &lt;address&gt;" or of a bare address (named by itself); empty when neither. */
+    static String[] mailbox(String entry) {
+        Matcher named = NAMED.matcher(entry);
+        if (named.matches()) {
+            String name = named.group(1).replaceAll("[<>]", "").strip();
+            return new String[] {name.isEmpty() ? named.group(2) : name, named.group(2)};
+        }
+        Matcher bare = ADDRESS.matcher(entry);
+        return bare.matches() ? new String[] {bare.group(1), bare.group(1)} : new String[] {"", ""};
+    }
+
+    static String keyOrHash(String key, int max) {
+        if (key.length() <= max && PRINTABLE_KEY.matcher(key).matches()) {
+            return key;
+        }
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String html(String markdown) {
         if (markdown == null) {
             return "";
@@ -136,11 +179,21 @@ public final class KindVariables {
     /** The shared conversions, each a section whose rendered content it converts. */
     static Map<String, Object> functions() {
         Map<String, Object> f = new HashMap<>();
-        f.put("cut", new Cut());
+        f.put("cut", new Sized(max -> s -> Limits.cut(s, max)));
+        // a vendor's key (PagerDuty's dedup_key): the text as is while it is printable ASCII within N
+        // characters, else a stable sha256:<hex> of it
+        f.put("keyOrHash", new Sized(max -> s -> keyOrHash(s, max)));
         f.put("withoutPrefix", new WithoutPrefix());
         f.put("html", lambda(KindVariables::html));
         f.put("plain", lambda(KindVariables::plain));
         f.put("mrkdwn", lambda(SlackMarkdown::toMrkdwn));
+        // for $json: a JSON list of Adaptive Card TextBlocks, one per Markdown block
+        f.put("textBlocks", lambda(TeamsMarkdown::textBlocks));
+        // for vendors that show text as it is: a blank line between paragraphs, lists and code
+        f.put("plainBlocks", lambda(KindVariables::plainBlocks));
+        // "Name <address>" or a bare address (a person to mention): the name (else the address), the address
+        f.put("mailboxName", lambda(s -> mailbox(s)[0]));
+        f.put("mailboxAddress", lambda(s -> mailbox(s)[1]));
         f.put("escapeHtml", lambda(KindVariables::escapeHtml));
         // Slack's three control characters (&, <, >), so text can make neither markup nor <!channel>
         f.put("escapeMrkdwn", lambda(SlackMarkdown::escape));
@@ -167,16 +220,24 @@ public final class KindVariables {
         return (frag, out) -> out.write(fn.apply(frag.execute()));
     }
 
-    /** {{#cut.N}}…{{/cut.N}}: the content cut to N characters, ending with the visible marker when cut. */
-    private static final class Cut extends AbstractMap<String, Object> {
+    /**
+     * A conversion with a size, as {{#cut.N}}…{{/cut.N}}: the content cut to N characters, ending with the
+     * visible marker when cut.
+     */
+    private static final class Sized extends AbstractMap<String, Object> {
+        private final IntFunction<UnaryOperator<String>> fn;
+
+        Sized(IntFunction<UnaryOperator<String>> fn) {
+            this.fn = fn;
+        }
+
         @Override
         public Object get(Object key) {
             String k = String.valueOf(key);
             if (!k.matches("\\d{1,7}")) {
                 return null;
             }
-            int max = Integer.parseInt(k);
-            return lambda(s -> Limits.cut(s, max));
+            return lambda(fn.apply(Integer.parseInt(k)));
         }
 
         @Override

@@ -31,13 +31,13 @@ final class RequestTemplate {
 
     static final Mustache.Compiler MUSTACHE = Mustache.compiler().escapeHTML(false).defaultValue("")
             .emptyStringIsFalse(true).zeroIsFalse(true);
+    private static final ObjectMapper PARSER = new ObjectMapper();
     private static final Pattern WHOLE = Pattern.compile("^\\{\\{\\s*([A-Za-z0-9_.\\-]+)\\s*(?:\\|\\s*(number|boolean|string)\\s*)?}}$");
     private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type",
-            "verify-tls");
-    private static final String MERGE = "$merge";
+            "verify-tls", "budget");
 
     /** A compiled piece of the tree. */
-    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split, Typed {}
+    private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split, Typed, If, Merge {}
     /**
      * {$each: config.teams, as: {name: "{{item}}"}}: one rendered "as" per element of a list variable; a
      * single value counts as a list of one and a missing one as empty.
@@ -49,15 +49,26 @@ final class RequestTemplate {
      * in two closed and reopened), one "as" per piece; past limit pieces the last one ends with the marker.
      */
     private record Split(Template text, int max, int limit, Node as) implements Node {}
-    /** {$number: "{{#alert.resolved}}1{{/alert.resolved}}…"}: a rendered text as a number (or $boolean). */
+    /**
+     * {$number: "{{#alert.resolved}}1{{/alert.resolved}}…"}: a rendered text as a number (or $boolean, or
+     * $json: the text of a structured conversion such as {{#textBlocks}}, parsed).
+     */
     private record Typed(Node text, String as) implements Node {}
+    /** {$if: config.include-link, then: …}: "then" only when the variable is set (not empty, not false). */
+    private record If(String path, Node then) implements Node {}
+    /**
+     * {$merge: [{message: "…"}, "{{alert.label}}", "{{alert.details}}"]}: the maps' members in one map, a
+     * later one winning; a {{variable}} that is not a map goes in under its last name (details). Also a
+     * request's headers, query or form: [ "{{config.headers}}", {"{{config.secret-header}}": "…"} ].
+     */
+    private record Merge(List<Node> items) implements Node {}
     private record Const(Object value) implements Node {}
     private record Text(Template template) implements Node {}
     /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
     private record Whole(String path, String as) implements Node {}
     /**
      * A map's members in order. A member's name may be a template ("{{config.secret-header}}": left out when
-     * it renders empty); {$merge: config.headers} puts the members of a map variable in at its place.
+     * it renders empty).
      */
     private record Obj(List<Member> members) implements Node {}
     private record Member(String name, Template template, Node value) {}
@@ -65,16 +76,18 @@ final class RequestTemplate {
 
     private final Node method;
     private final Node url;
-    private final Obj headers;
-    private final Obj query;
+    /** Each renders a map: a map of names to values, or a $merge. */
+    private final Node headers;
+    private final Node query;
     private final Node body;
-    private final Obj form;
+    private final Node form;
     private final String contentType;
     /** verify-tls: "{{config.verify-tls}}"; false accepts any certificate of the target. */
     private final Node verifyTls;
+    private final RequestBudget budget;
 
-    private RequestTemplate(Node method, Node url, Obj headers, Obj query, Node body, Obj form, String contentType,
-                            Node verifyTls) {
+    private RequestTemplate(Node method, Node url, Node headers, Node query, Node body, Node form, String contentType,
+                            Node verifyTls, RequestBudget budget) {
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -83,6 +96,7 @@ final class RequestTemplate {
         this.form = form;
         this.contentType = contentType;
         this.verifyTls = verifyTls;
+        this.budget = budget;
     }
 
     @SuppressWarnings("unchecked")
@@ -111,30 +125,26 @@ final class RequestTemplate {
                 m.get("body") == null ? null : node(file, field + ".body", m.get("body")),
                 m.get("form") == null ? null : members(file, field + ".form", m.get("form")),
                 m.get("content-type") == null ? null : String.valueOf(m.get("content-type")),
-                m.get("verify-tls") == null ? null : node(file, field + ".verify-tls", m.get("verify-tls")));
+                m.get("verify-tls") == null ? null : node(file, field + ".verify-tls", m.get("verify-tls")),
+                m.get("budget") == null ? null
+                        : RequestBudget.compile(file, field + ".budget", m.get("budget"), m.get("body") != null || m.get("form") != null));
     }
 
-    private static Obj members(String file, String field, Object raw) {
+    private static Node members(String file, String field, Object raw) {
         if (raw == null) {
             return new Obj(List.of());
         }
-        if (!(raw instanceof Map<?, ?> m)) {
-            throw new InvalidKindException(file, field, "must be a map of names to values");
+        Node members = raw instanceof Map<?, ?> ? node(file, field, raw) : null;
+        if (!(members instanceof Obj || members instanceof Merge || (members instanceof Const c && c.value() instanceof Map))) {
+            throw new InvalidKindException(file, field, "must be a map of names to values, or a $merge of them");
         }
-        return obj(file, field, m);
+        return members;
     }
 
     private static Obj obj(String file, String field, Map<?, ?> m) {
         List<Member> out = new ArrayList<>();
         m.forEach((k, v) -> {
             String name = String.valueOf(k);
-            if (name.equals(MERGE)) {
-                if (!(v instanceof String path) || path.contains("{{")) {
-                    throw new InvalidKindException(file, field + "." + MERGE, "must name a map variable, e.g. config.headers");
-                }
-                out.add(new Member(name, null, new Whole(path.strip(), null)));
-                return;
-            }
             Template template = null;
             if (name.contains("{{")) {
                 try {
@@ -159,7 +169,7 @@ final class RequestTemplate {
             }
             return new Each(String.valueOf(m.get("$each")), node(file, field + ".as", m.get("as")));
         }
-        for (String as : List.of("number", "boolean")) {
+        for (String as : List.of("number", "boolean", "json")) {
             if (raw instanceof Map<?, ?> m && m.containsKey("$" + as)) {
                 if (m.size() != 1) {
                     throw new InvalidKindException(file, field, "with $" + as + " has nothing else beside it");
@@ -169,6 +179,26 @@ final class RequestTemplate {
         }
         if (raw instanceof Map<?, ?> m && m.containsKey("$split")) {
             return split(file, field, m);
+        }
+        if (raw instanceof Map<?, ?> m && m.containsKey("$if")) {
+            if (m.get("then") == null || m.size() != 2) {
+                throw new InvalidKindException(file, field, "with $if needs exactly $if (a variable) and then (what to send when it is set)");
+            }
+            return new If(String.valueOf(m.get("$if")), node(file, field + ".then", m.get("then")));
+        }
+        if (raw instanceof Map<?, ?> m && m.containsKey("$merge")) {
+            if (m.size() != 1 || !(m.get("$merge") instanceof List<?> l)) {
+                throw new InvalidKindException(file, field, "with $merge needs a list of maps and {{variables}}, and nothing beside it");
+            }
+            List<Node> items = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                Node item = node(file, field + ".$merge[" + i + "]", l.get(i));
+                if (!(item instanceof Obj || item instanceof Whole)) {
+                    throw new InvalidKindException(file, field + ".$merge[" + i + "]", "must be a map or a {{variable}}");
+                }
+                items.add(item);
+            }
+            return new Merge(items);
         }
         if (raw instanceof Map<?, ?> m) {
             return obj(file, field, m);
@@ -239,18 +269,26 @@ final class RequestTemplate {
         String payload = null;
         if (body != null) {
             h.put("Content-Type", contentType != null ? contentType : "application/json; charset=utf-8");
-            try {
-                payload = json.writeValueAsString(render(body, model));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
         } else if (form != null) {
             h.put("Content-Type", contentType != null ? contentType : "application/x-www-form-urlencoded; charset=utf-8");
-            payload = encode(strings(form, model));
+        }
+        if (body != null || form != null) {
+            payload = budget == null ? payload(model, json) : budget.fit(model, cut -> payload(cut, json));
         }
         h.putAll(strings(headers, model));
         Object verify = verifyTls == null ? null : render(verifyTls, model);
         return new OutboundRequest(m, target, h, payload, !(Boolean.FALSE.equals(verify) || "false".equals(text(verify).strip())));
+    }
+
+    private String payload(Map<String, Object> model, ObjectMapper json) {
+        if (form != null) {
+            return encode(strings(form, model));
+        }
+        try {
+            return json.writeValueAsString(render(body, model));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -298,7 +336,7 @@ final class RequestTemplate {
 
     /** Members that render empty are left out (an optional header, query or form field). */
     @SuppressWarnings("unchecked")
-    private static Map<String, String> strings(Obj nodes, Map<String, Object> model) {
+    private static Map<String, String> strings(Node nodes, Map<String, Object> model) {
         Map<String, String> out = new LinkedHashMap<>();
         ((Map<String, Object>) render(nodes, model)).forEach((k, v) -> {
             if (!isEmpty(v)) {
@@ -363,14 +401,27 @@ final class RequestTemplate {
             }
             return out;
         }
+        if (n instanceof If i) {
+            Object found = lookup(model, i.path());
+            return isEmpty(found) || Boolean.FALSE.equals(found) ? null : render(i.then(), model);
+        }
+        if (n instanceof Merge mg) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Node item : mg.items()) {
+                Object value = render(item, model);
+                if (value instanceof Map<?, ?> m) {
+                    m.forEach((k, v) -> out.put(String.valueOf(k), v));
+                } else if (!isEmpty(value)) {
+                    String path = ((Whole) item).path();
+                    out.put(path.substring(path.lastIndexOf('.') + 1), value);
+                }
+            }
+            return out;
+        }
         if (n instanceof Obj o) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Member member : o.members()) {
                 Object value = render(member.value(), model);
-                if (member.template() == null && member.name().equals(MERGE)) {
-                    merge(out, value, member);
-                    continue;
-                }
                 String name = member.template() == null ? member.name() : member.template().execute(model);
                 if (!name.isEmpty() && (!isEmpty(value) || keepsEmpty(member.value()))) {
                     out.put(name, value);
@@ -381,7 +432,7 @@ final class RequestTemplate {
         List<Object> out = new ArrayList<>();
         for (Node item : ((Arr) n).items()) {
             Object value = render(item, model);
-            if ((item instanceof Whole || item instanceof Each || item instanceof Split) && value instanceof List<?> l) {
+            if (!(item instanceof Const || item instanceof Arr) && value instanceof List<?> l) {
                 // a list variable inside a list is spliced in: [ "{{config.tags}}", "alert" ]
                 l.stream().filter(x -> !isEmpty(x)).forEach(out::add);
             } else if (!isEmpty(value)) {
@@ -391,21 +442,12 @@ final class RequestTemplate {
         return out;
     }
 
-    private static void merge(Map<String, Object> out, Object value, Member member) {
-        if (value instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> {
-                if (!isEmpty(v)) {
-                    out.put(String.valueOf(k), v);
-                }
-            });
-        } else if (!isEmpty(value)) {
-            throw new NonRetryableDeliveryException("config_error", "$merge of " + ((Whole) member.value()).path() + " needs a map");
-        }
-    }
-
-    /** Written empty on purpose (parse: []), or "{{x | string}}", which always sends the member. */
+    /**
+     * Written empty or null on purpose (parse: [], "contentUrl": null), or "{{x | string}}": the member is
+     * sent as written.
+     */
     private static boolean keepsEmpty(Node n) {
-        return (n instanceof Const c && (c.value() instanceof List || c.value() instanceof Map))
+        return (n instanceof Const c && (c.value() == null || c.value() instanceof List || c.value() instanceof Map))
                 || (n instanceof Whole w && "string".equals(w.as()));
     }
 
@@ -426,6 +468,13 @@ final class RequestTemplate {
                 }
             }
             case "boolean" -> Boolean.parseBoolean(s);
+            case "json" -> {
+                try {
+                    yield PARSER.readValue(s, Object.class);
+                } catch (JsonProcessingException e) {
+                    throw new NonRetryableDeliveryException("config_error", "a $json value is not JSON: " + Limits.cut(s, 40));
+                }
+            }
             default -> s;
         };
     }

@@ -78,13 +78,15 @@ class RequestTemplateTest {
         Map<String, Object> headers = new java.util.LinkedHashMap<>();
         headers.put("X-Env", "test");
         headers.put("X-Empty", "");
+        headers.put("X-Token", "from the extra headers");
         OutboundRequest r = render("""
                 url: https://hooks.example/in
                 verify-tls: "{{tls}}"
                 headers:
-                  $merge: config.headers
-                  "{{config.name}}": "{{config.value}}"
-                  "{{config.missing}}": dropped
+                  $merge:
+                    - "{{config.headers}}"
+                    - "{{config.name}}": "{{config.value}}"
+                      "{{config.missing}}": dropped
                 body:
                   text: "{{nothing | string}}"
                   gone: "{{nothing}}"
@@ -95,5 +97,89 @@ class RequestTemplateTest {
         assertThat(r.headers().values()).doesNotContain("dropped");
         assertThat(r.body()).isEqualTo("{\"text\":\"\"}");
         assertThat(r.verifyTls()).isFalse();
+    }
+
+    @Test
+    void aMergeBesideOtherMembersIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> RequestTemplate.compile("kinds/x.yaml", "spec.requests.post", new Yaml().load("""
+                url: https://hooks.example/in
+                headers:
+                  $merge: ["{{config.headers}}"]
+                  X-Token: t0k
+                """)))
+                .isInstanceOf(InvalidKindException.class)
+                .hasMessage("kind file kinds/x.yaml: spec.requests.post.headers with $merge needs a list of maps and {{variables}}, and nothing beside it");
+    }
+
+    @Test
+    void aBudgetCutsItsVariablesInOrderAndWhatIsMadeOfThemFollows() throws Exception {
+        String yaml = """
+                url: https://vendor.example/events
+                budget: {bytes: 2000, cut: [body, alert.details]}
+                body:
+                  summary: "{{title}}"
+                  blocks: {$json: "{{#textBlocks}}{{body}}{{/textBlocks}}"}
+                  details: {$merge: [{message: "{{#plainBlocks}}{{body}}{{/plainBlocks}}"}, "{{alert.label}}", "{{alert.details}}"]}
+                """;
+        Map<String, Object> alert = new HashMap<>(Map.of("label", Map.of("env", "prod"), "details", Map.of("region", "eu-1")));
+        Map<String, Object> vars = new HashMap<>(Map.of("title", "Disk full", "alert", alert,
+                "body", "**Disk** \"full\" 🔥\n\n" + "word ".repeat(1000)));
+
+        OutboundRequest fits = render(yaml, vars);
+        JsonNode body = JSON.readTree(fits.body());
+        assertThat(fits.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2000).isGreaterThan(1800);
+        assertThat(body.path("details").path("message").asText()).startsWith("Disk \"full\" 🔥").endsWith("… [truncated]");
+        assertThat(body.path("blocks").get(1).path("text").asText()).endsWith("… [truncated]");
+        assertThat(body.path("details").path("region").asText()).isEqualTo("eu-1");
+
+        // the body cannot make it fit even when empty: it is left out, and the details give way as cut JSON text
+        alert.put("details", Map.of("blob", "y".repeat(5000)));
+        body = JSON.readTree(render(yaml, vars).body());
+        assertThat(body.path("blocks").isMissingNode()).isTrue();
+        assertThat(body.path("details").has("message")).isFalse();
+        assertThat(body.path("details").path("details").asText()).startsWith("{\"blob\":\"yyy").endsWith("… [truncated]");
+        assertThat(body.path("details").path("env").asText()).isEqualTo("prod");
+
+        vars.put("title", "t".repeat(3000));
+        assertThatThrownBy(() -> render(yaml, vars)).isInstanceOf(io.alertrelay.delivery.NonRetryableDeliveryException.class)
+                .hasMessage("the request is larger than 2000 bytes even without body, alert.details");
+    }
+
+    @Test
+    void mergeIfNullAndTheSharedKeyAndListConversions() throws Exception {
+        OutboundRequest r = render("""
+                url: https://vendor.example/events
+                body:
+                  contentUrl: null
+                  merged: {$merge: [{message: "from the body", env: default}, "{{labels}}", "{{details}}"]}
+                  links: {$if: withLinks, then: {$each: links, as: {href: "{{item}}"}}}
+                  none: {$if: withoutLinks, then: {$each: links, as: {href: "{{item}}"}}}
+                  key: "{{#keyOrHash.10}}{{short}}{{/keyOrHash.10}}"
+                  hashed: "{{#keyOrHash.10}}{{long}}{{/keyOrHash.10}}"
+                  joined: "{{#people}}{{^-first}} {{/-first}}<at>{{#mailboxName}}{{.}}{{/mailboxName}}</at>{{/people}}"
+                """, Map.of("labels", Map.of("env", "prod", "message", "from a label"), "details", List.of(1, 2),
+                "withLinks", true, "withoutLinks", false, "links", List.of("https://a.example"),
+                "short", "disk-full", "long", "disk full 🔥", "people", List.of("Ada <ada@example.com>", "bob@example.com")));
+
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.has("contentUrl")).isTrue();
+        assertThat(body.get("contentUrl").isNull()).isTrue();
+        assertThat(body.path("merged").toString()).isEqualTo("{\"message\":\"from a label\",\"env\":\"prod\",\"details\":[1,2]}");
+        assertThat(body.path("links").get(0).path("href").asText()).isEqualTo("https://a.example");
+        assertThat(body.has("none")).isFalse();
+        assertThat(body.path("key").asText()).isEqualTo("disk-full");
+        assertThat(body.path("hashed").asText()).startsWith("sha256:").hasSize(71);
+        assertThat(body.path("joined").asText()).isEqualTo("<at>Ada</at> <at>bob@example.com</at>");
+    }
+
+    @Test
+    void aBudgetWithoutItsLimitIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> RequestTemplate.compile("kinds/x.yaml", "spec.requests.post", new Yaml().load("""
+                url: https://vendor.example/events
+                budget: {cut: [body]}
+                body: {text: "{{body}}"}
+                """)))
+                .isInstanceOf(InvalidKindException.class)
+                .hasMessageStartingWith("kind file kinds/x.yaml: spec.requests.post.budget needs bytes");
     }
 }

@@ -1,6 +1,7 @@
 package io.alertrelay.kinds.teams;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import org.commonmark.node.BlockQuote;
@@ -26,21 +27,24 @@ import org.commonmark.node.ThematicBreak;
 import org.commonmark.parser.Parser;
 
 /**
- * CommonMark to Adaptive Card TextBlocks. A TextBlock renders only a subset of Markdown (bold,
- * italic, bulleted and numbered lists, links), so each block of the message becomes its own TextBlock:
- * headings bold, code in a monospace block, quotes subtle, everything else as that subset.
+ * CommonMark to Adaptive Card TextBlocks, the shared conversion behind the kind files' {{#textBlocks}}. A
+ * TextBlock renders only a subset of Markdown (bold, italic, bulleted and numbered lists, links), so each
+ * block of the message becomes its own TextBlock: headings bold, code in a monospace block, quotes subtle,
+ * everything else as that subset.
  */
-final class TeamsMarkdown {
+public final class TeamsMarkdown {
 
     private static final Parser PARSER = Parser.builder().build();
 
     private TeamsMarkdown() {}
 
-    static void appendBlocks(String markdown, ArrayNode body) {
-        if (markdown == null || markdown.isBlank()) {
-            return;
+    /** The TextBlocks as a JSON list (written by Jackson), for a kind file's {$json: …}. */
+    public static String textBlocks(String markdown) {
+        ArrayNode body = JsonNodeFactory.instance.arrayNode();
+        if (markdown != null && !markdown.isBlank()) {
+            blocks(PARSER.parse(markdown), body, false);
         }
-        blocks(PARSER.parse(markdown), body, false);
+        return body.toString();
     }
 
     private static void blocks(Node parent, ArrayNode body, boolean subtle) {
@@ -97,7 +101,7 @@ final class TeamsMarkdown {
         if (text == null || text.isBlank()) {
             return null;
         }
-        ObjectNode b = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode b = JsonNodeFactory.instance.objectNode();
         return b.put("type", "TextBlock").put("text", text).put("wrap", true);
     }
 

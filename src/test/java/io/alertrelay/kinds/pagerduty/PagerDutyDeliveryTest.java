@@ -20,8 +20,10 @@ import io.alertrelay.channel.ChannelConfigFailureAnalyzer;
 import io.alertrelay.channel.ChannelProperties;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.channel.InvalidChannelConfigException;
+import io.alertrelay.channel.KindSource;
 import io.alertrelay.delivery.Limits;
 import io.alertrelay.delivery.PayloadBuilder;
+import io.alertrelay.support.PackagedKinds;
 import io.alertrelay.support.RelayTestSupport;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +49,13 @@ class PagerDutyDeliveryTest extends RelayTestSupport {
     static final String PATH = "/v2/enqueue";
     static final String MAIN_KEY = "pdmainroutingkey0123456789abcdef";
     static final String ERRORS_KEY = "pderrorsroutingkey0123456789abcd";
+    /** PagerDuty's limit is "512 KB"; the relay keeps events within 512,000 bytes. */
+    static final int MAX_EVENT_BYTES = 512_000;
     static final String INVALID_EVENT = "{\"status\":\"invalid event\",\"message\":\"Event object is invalid\","
             + "\"errors\":[\"'payload.summary' is missing or blank\",\"'payload.source' is missing or blank\"]}";
+
+    /** The kind as its kind file declares it, for validating channels without a relay. */
+    static final KindSource PAGERDUTY = PackagedKinds.only("pagerduty");
 
     @Autowired
     List<PayloadBuilder> builders;
@@ -276,7 +283,7 @@ class PagerDutyDeliveryTest extends RelayTestSupport {
         props.setChannels(List.of(pagerDutyChannel("pd-short", short31)));
 
         // the constructor is what Spring runs at startup
-        assertThatThrownBy(() -> new ChannelRegistry(props, builders))
+        assertThatThrownBy(() -> new ChannelRegistry(props, builders, List.of(PAGERDUTY)))
                 .isInstanceOf(InvalidChannelConfigException.class)
                 .hasMessage("channel 'pd-short': config.routing-key must be exactly 32 characters long, got 31")
                 .satisfies(e -> {
@@ -285,7 +292,7 @@ class PagerDutyDeliveryTest extends RelayTestSupport {
                             + "config.routing-key must be exactly 32 characters long, got 31").doesNotContain(short31);
                 });
 
-        ChannelRegistry registry = new ChannelRegistry(new RelayProperties(), builders);
+        ChannelRegistry registry = new ChannelRegistry(new RelayProperties(), builders, List.of(PAGERDUTY));
         assertThatThrownBy(() -> registry.validate(List.of(pagerDutyChannel("pd-long", MAIN_KEY + "x"))))
                 .hasMessage("channel 'pd-long': config.routing-key must be exactly 32 characters long, got 33");
         assertThatThrownBy(() -> registry.validate(List.of(pagerDutyChannel("pd-none", null))))
@@ -318,8 +325,8 @@ class PagerDutyDeliveryTest extends RelayTestSupport {
         assertThat(awaitDelivery(id, "pd-main").get("status")).isEqualTo("sent");
         LoggedRequest r = requestsFor(fp).get(0);
         // within the limit, and the message was cut no more than needed
-        assertThat(r.getBody().length).isLessThanOrEqualTo(PagerDutyPayload.MAX_EVENT_BYTES)
-                .isGreaterThan(PagerDutyPayload.MAX_EVENT_BYTES - 1_000);
+        assertThat(r.getBody().length).isLessThanOrEqualTo(MAX_EVENT_BYTES)
+                .isGreaterThan(MAX_EVENT_BYTES - 1_000);
         JsonNode e = parse(new String(r.getBody(), StandardCharsets.UTF_8));
         String summary = e.path("payload").path("summary").asText();
         assertThat(summary).hasSizeLessThanOrEqualTo(1024).doesNotContain("\n", "\r")
@@ -338,8 +345,8 @@ class PagerDutyDeliveryTest extends RelayTestSupport {
 
         assertThat(awaitDelivery(id, "pd-main").get("status")).isEqualTo("sent");
         LoggedRequest r = requestsFor(fp).get(0);
-        assertThat(r.getBody().length).isLessThanOrEqualTo(PagerDutyPayload.MAX_EVENT_BYTES)
-                .isGreaterThan(PagerDutyPayload.MAX_EVENT_BYTES - 1_000);
+        assertThat(r.getBody().length).isLessThanOrEqualTo(MAX_EVENT_BYTES)
+                .isGreaterThan(MAX_EVENT_BYTES - 1_000);
         JsonNode cd = parse(r.getBodyAsString()).path("payload").path("custom_details");
         assertThat(cd.path("details").asText()).startsWith("{\"blob\":\"yyy").endsWith(Limits.MARKER);
         assertThat(cd.path("route").asText()).isEqualTo("pd-main");
