@@ -3,12 +3,10 @@ package io.alertrelay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.alertrelay.channel.ChannelProperties;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.channel.InvalidChannelConfigException;
 import io.alertrelay.kinds.email.EmailPayload;
-import io.alertrelay.kinds.webhook.WebhookPayload;
 import io.alertrelay.support.PackagedKinds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +24,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class ChannelConfigValidationTest {
 
     private final ChannelRegistry registry = new ChannelRegistry(new RelayProperties(),
-            List.of(new WebhookPayload(new ObjectMapper()), new EmailPayload()), List.of(PackagedKinds.only("log")));
+            List.of(new EmailPayload()), List.of(PackagedKinds.only("log", "webhook")));
 
     private static ChannelProperties webhook(String id, Consumer<ChannelProperties> change) {
         ChannelProperties c = new ChannelProperties();

@@ -352,7 +352,35 @@ public class ChannelRegistry {
             out.put(param.name(), coerce(where, "config." + param.name(), param, v));
         }
         checkPublicHeaders(where, kind, out);
+        checkRules(where, kind, out);
         return out;
+    }
+
+    /** spec.definition.rules: a field needed, or a stricter form, only with another field's value. */
+    private static void checkRules(String where, KindSpec kind, Map<String, Object> config) {
+        for (ConfigRule rule : kind.rules()) {
+            if (!rule.appliesTo(config)) {
+                continue;
+            }
+            for (String field : rule.required()) {
+                if (config.get(field) == null) {
+                    throw fail(where, "config." + field, "is required with " + rule.condition());
+                }
+            }
+            for (Param check : rule.checks()) {
+                if (!(config.get(check.name()) instanceof String value)) {
+                    continue;
+                }
+                try {
+                    checkLength(where, "config." + check.name(), check, value);
+                    checkPattern(where, "config." + check.name(), check, value);
+                } catch (InvalidChannelConfigException e) {
+                    throw check.description() != null
+                            ? fail(where, "config." + check.name(), "must be " + check.description() + " for " + rule.condition())
+                            : new InvalidChannelConfigException(e.getMessage() + " for " + rule.condition());
+                }
+            }
+        }
     }
 
     /** A misspelt public header would leave the header masked and the operator wondering why. */

@@ -163,20 +163,25 @@ public class KindCatalog implements KindSource, CamelContextConfiguration {
 
     /** The request a kind file declares under spec.requests.&lt;name&gt;. */
     RequestTemplate request(String kind, String name) {
-        KindFile f = files.get(kind);
-        RequestTemplate t = f == null ? null : f.requests().get(name);
-        if (t == null) {
-            throw new NonRetryableDeliveryException("config_error", "kind " + kind + " declares no request '" + name + "'");
-        }
-        return t;
+        return declared(kind, "request", KindFile::requests, name);
+    }
+
+    /** The signature a kind file declares under spec.signatures.&lt;name&gt;. */
+    Signature signature(String kind, String name) {
+        return declared(kind, "signature", KindFile::signatures, name);
     }
 
     /** The text a kind file declares under spec.texts.&lt;name&gt;. */
     com.samskivert.mustache.Template text(String kind, String name) {
+        return declared(kind, "text", KindFile::texts, name);
+    }
+
+    /** A route names a part its kind file lacks: the delivery cannot succeed however often it is tried. */
+    private <T> T declared(String kind, String what, java.util.function.Function<KindFile, Map<String, T>> part, String name) {
         KindFile f = files.get(kind);
-        com.samskivert.mustache.Template t = f == null ? null : f.texts().get(name);
+        T t = f == null ? null : part.apply(f).get(name);
         if (t == null) {
-            throw new NonRetryableDeliveryException("config_error", "kind " + kind + " declares no text '" + name + "'");
+            throw new NonRetryableDeliveryException("config_error", "kind " + kind + " declares no " + what + " '" + name + "'");
         }
         return t;
     }

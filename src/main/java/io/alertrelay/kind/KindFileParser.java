@@ -3,6 +3,7 @@ package io.alertrelay.kind;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
 import com.samskivert.mustache.Template;
+import io.alertrelay.channel.ConfigRule;
 import io.alertrelay.channel.KindFacts;
 import io.alertrelay.channel.KindSpec;
 import io.alertrelay.channel.Param;
@@ -34,7 +35,7 @@ final class KindFileParser {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
     private static final Pattern SEPARATOR = Pattern.compile("(?m)^---[ \\t]*$");
     private static final Set<String> SPEC_KEYS = Set.of("definition", "rate-limit", "template", "errors", "test",
-            "keeps-state", "can-digest", "requests", "texts", "remember");
+            "keeps-state", "can-digest", "requests", "texts", "signatures", "remember");
     private static final Set<String> PROPERTY_KEYS = Set.of("title", "description", "type", "required", "default",
             "enum", "pattern", "format", "example", "items", "minLength", "maxLength");
 
@@ -88,7 +89,7 @@ final class KindFileParser {
                     + " after the declaration, separated by ---");
         }
         if (declaration == null) {
-            return new KindFile(name, location, null, Map.of(), Map.of(), routes.toString(), Map.of());
+            return new KindFile(name, location, null, Map.of(), Map.of(), Map.of(), routes.toString(), Map.of());
         }
         return declared(name, file, declaration, routes.toString(), siblings);
     }
@@ -127,6 +128,7 @@ final class KindFileParser {
                 ? (definition.get("title") == null ? name : String.valueOf(definition.get("title")))
                 : String.valueOf(definition.get("description")).strip();
         List<Param> params = params(file, definition);
+        List<ConfigRule> rules = rules(file, definition, params);
 
         String rateLimit = null;
         if (spec.get("rate-limit") != null) {
@@ -180,7 +182,11 @@ final class KindFileParser {
                 throw new InvalidKindException(file, "spec.texts." + k, "is not a valid template: " + oneLine(e.getMessage()));
             }
         });
-        return new KindFile(name, file, new KindSpec(name, description, params, facts), requests, texts, routes, remember);
+        Map<String, Signature> signatures = new LinkedHashMap<>();
+        map(file, "spec.signatures", spec.get("signatures")).forEach((k, v) ->
+                signatures.put(String.valueOf(k), Signature.compile(file, "spec.signatures." + k, v)));
+        return new KindFile(name, file, new KindSpec(name, description, params, facts, rules), requests, texts,
+                signatures, routes, remember);
     }
 
     /**
@@ -263,7 +269,8 @@ final class KindFileParser {
                         };
                 case "integer" -> Param.Type.INTEGER;
                 case "boolean" -> Param.Type.BOOLEAN;
-                case "object" -> Param.Type.MAP;
+                // extra HTTP headers: their values are masked unless the channel lists them in public-headers
+                case "object" -> "headers".equals(format) ? Param.Type.HEADERS : Param.Type.MAP;
                 case "array" -> {
                     Map<?, ?> items = map(file, field + ".items", p.get("items"));
                     for (Object k : items.keySet()) {
@@ -277,8 +284,8 @@ final class KindFileParser {
                         "must be string, integer, boolean, array or object, got \"" + type + "\"");
             };
         }
-        if (format != null && !type.equals("string")) {
-            throw new InvalidKindException(file, field + ".format", "applies to type string only");
+        if (format != null && !type.equals("string") && !(type.equals("object") && format.equals("headers"))) {
+            throw new InvalidKindException(file, field + ".format", "applies to type string only (and headers to type object)");
         }
         boolean secret = "password".equals(format) || "secret-url".equals(format);
         Integer min = integer(file, field + ".minLength", p.get("minLength"));
@@ -315,6 +322,82 @@ final class KindFileParser {
             dflt = String.valueOf(dflt);
         }
         return new Param(name, t, required, dflt, secret, allowed, description, min, max, pattern);
+    }
+
+    /**
+     * spec.definition.rules, JSON Schema's if/then with the condition as values:
+     * {if: {signature-scheme: standard-webhooks}, then: {required: [signing-secret], properties:
+     * {signing-secret: {pattern: …, description: what it must be}}}}.
+     */
+    private static List<ConfigRule> rules(String file, Map<?, ?> definition, List<Param> params) {
+        Object raw = definition.get("rules");
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw new InvalidKindException(file, "spec.definition.rules", "must be a list of {if, then}");
+        }
+        Map<String, Param> byName = new LinkedHashMap<>();
+        params.forEach(p -> byName.put(p.name(), p));
+        List<ConfigRule> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String field = "spec.definition.rules[" + i + "]";
+            Map<?, ?> rule = map(file, field, list.get(i));
+            if (!Set.of("if", "then").equals(rule.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()))) {
+                throw new InvalidKindException(file, field, "needs if (property values) and then (required, properties)");
+            }
+            Map<String, String> when = new LinkedHashMap<>();
+            map(file, field + ".if", rule.get("if")).forEach((k, v) -> {
+                Param p = property(file, field + ".if", byName, k);
+                if (v instanceof Map || v instanceof List || v == null) {
+                    throw new InvalidKindException(file, field + ".if." + k, "must be a single value");
+                }
+                if (p.type() == Param.Type.ENUM && !p.allowed().contains(String.valueOf(v))) {
+                    throw new InvalidKindException(file, field + ".if." + k, "\"" + v + "\" is not one of its enum values");
+                }
+                when.put(String.valueOf(k), String.valueOf(v));
+            });
+            if (when.isEmpty()) {
+                throw new InvalidKindException(file, field + ".if", "names no property");
+            }
+            Map<?, ?> then = map(file, field + ".then", rule.get("then"));
+            for (Object k : then.keySet()) {
+                if (!List.of("required", "properties").contains(String.valueOf(k))) {
+                    throw new InvalidKindException(file, field + ".then." + k, "is not a field of then; use required or properties");
+                }
+            }
+            List<String> required = new ArrayList<>();
+            if (then.get("required") instanceof List<?> names) {
+                names.forEach(n -> required.add(property(file, field + ".then.required", byName, n).name()));
+            } else if (then.get("required") != null) {
+                throw new InvalidKindException(file, field + ".then.required", "must be a list of property names");
+            }
+            List<Param> checks = new ArrayList<>();
+            map(file, field + ".then.properties", then.get("properties")).forEach((k, v) -> {
+                String at = field + ".then.properties." + k;
+                Param p = property(file, field + ".then.properties", byName, k);
+                Map<?, ?> check = map(file, at, v);
+                for (Object key : check.keySet()) {
+                    if (!List.of("pattern", "minLength", "maxLength", "description").contains(String.valueOf(key))) {
+                        throw new InvalidKindException(file, at + "." + key, "is not a check; use pattern, minLength, maxLength or description");
+                    }
+                }
+                // the property's own type and secrecy: a refusal never echoes a secret
+                Param rules = param(file, at, p.name(), check, false);
+                checks.add(new Param(p.name(), p.type(), false, null, p.secret(), List.of(),
+                        check.get("description") == null ? null : rules.description(), rules.minLength(), rules.maxLength(), rules.pattern()));
+            });
+            out.add(new ConfigRule(when, required, checks));
+        }
+        return out;
+    }
+
+    private static Param property(String file, String field, Map<String, Param> byName, Object name) {
+        Param p = byName.get(String.valueOf(name));
+        if (p == null) {
+            throw new InvalidKindException(file, field, "names \"" + name + "\", which is not a property");
+        }
+        return p;
     }
 
     /**

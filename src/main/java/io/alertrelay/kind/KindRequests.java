@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * Used by the routes of kind files: {@code variables} puts the kind variables on the exchange,
  * {@code request(*, 'name')} renders the kind's request spec.requests.&lt;name&gt; for direct:send-http,
- * {@code remember} keeps what the vendor answered for the alert's fingerprint.
+ * {@code sign(*, 'name')} adds the signature spec.signatures.&lt;name&gt; to it, {@code remember} keeps
+ * what the vendor answered for the alert's fingerprint.
  */
 @Component("kind")
 public class KindRequests {
@@ -58,7 +59,7 @@ public class KindRequests {
         exchange.setVariable("fingerprint", a.fingerprint());
         exchange.setVariable("reason", a.reason());
         exchange.setVariable("config", ctx.channel().config());
-        Map<String, Object> vars = KindVariables.of(ctx, exchange.getVariables());
+        Map<String, Object> vars = KindVariables.of(ctx, exchange.getVariables(), json);
         if (!catalog.remember(ctx.channel().kind()).isEmpty()) {
             // what kind.remember kept for this fingerprint, also before a restart
             Map<String, Object> stored = new HashMap<>();
@@ -78,7 +79,6 @@ public class KindRequests {
      * over the kind variables plus answer (status, text, json) and sent (json, the request body); nothing
      * is kept when ref renders empty.
      */
-    @SuppressWarnings("unchecked")
     public void remember(Exchange exchange) {
         DeliveryContext ctx = exchange.getProperty(Deliveries.CONTEXT, DeliveryContext.class);
         Map<String, Template> remember = catalog.remember(ctx.channel().kind());
@@ -86,11 +86,7 @@ public class KindRequests {
             throw new io.alertrelay.delivery.NonRetryableDeliveryException("config_error", "kind " + ctx.channel().kind()
                     + " declares nothing to remember (spec.remember)");
         }
-        if (exchange.getProperty(VARIABLES) == null) {
-            variables(exchange);
-        }
-        Map<String, Object> model = new HashMap<>(exchange.getProperty(VARIABLES, Map.class));
-        model.put("vars", exchange.getVariables());
+        Map<String, Object> model = model(exchange);
         VendorAnswer answer = VendorAnswer.of(
                 exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class),
                 exchange.getMessage().getBody(String.class));
@@ -118,34 +114,40 @@ public class KindRequests {
         return s.isEmpty() ? null : s;
     }
 
-    @SuppressWarnings("unchecked")
     public OutboundRequest request(Exchange exchange, String name) {
+        String kind = exchange.getProperty(Deliveries.KIND, String.class);
+        return catalog.request(kind, name).render(model(exchange), json);
+    }
+
+    /**
+     * After request: the request in the body signed as the kind's spec.signatures.&lt;name&gt; declares, over
+     * the exact body that goes on the wire.
+     */
+    public OutboundRequest sign(Exchange exchange, String name) {
+        OutboundRequest request = exchange.getMessage().getBody(OutboundRequest.class);
+        String kind = exchange.getProperty(Deliveries.KIND, String.class);
+        return catalog.signature(kind, name).sign(request, model(exchange));
+    }
+
+    /** The kind variables, and as vars this exchange's own Camel variables (a split's part has its own). */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> model(Exchange exchange) {
         Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
         if (vars == null) {
             variables(exchange);
             vars = exchange.getProperty(VARIABLES, Map.class);
         }
-        String kind = exchange.getProperty(Deliveries.KIND, String.class);
-        // vars: this exchange's own Camel variables (a split's part has its own, e.g. the job it triggers)
-        Map<String, Object> model = new java.util.HashMap<>(vars);
+        Map<String, Object> model = new KindVariables.Scope(vars);
         model.put("vars", exchange.getVariables());
-        return catalog.request(kind, name).render(model, json);
+        return model;
     }
 
     /**
      * The kind's text spec.texts.&lt;name&gt; rendered over the kind variables, as the message body: for a
      * route that writes or sends something other than an HTTP request (the log kind's line).
      */
-    @SuppressWarnings("unchecked")
     public String text(Exchange exchange, String name) {
-        Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
-        if (vars == null) {
-            variables(exchange);
-            vars = exchange.getProperty(VARIABLES, Map.class);
-        }
-        Map<String, Object> model = new java.util.HashMap<>(vars);
-        model.put("vars", exchange.getVariables());
-        String text = catalog.text(exchange.getProperty(Deliveries.KIND, String.class), name).execute(model);
+        String text = catalog.text(exchange.getProperty(Deliveries.KIND, String.class), name).execute(model(exchange));
         exchange.getMessage().setBody(text);
         return text;
     }
@@ -170,7 +172,7 @@ public class KindRequests {
             }
         }
         Map<String, Object> vars = exchange.getProperty(VARIABLES, Map.class);
-        Map<String, Object> model = new java.util.HashMap<>(vars == null ? Map.of() : vars);
+        Map<String, Object> model = new KindVariables.Scope(vars == null ? Map.of() : vars);
         model.put("answer", Map.of("status", String.valueOf(exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)),
                 "text", answer.text().strip()));
         String kind = exchange.getProperty(Deliveries.KIND, String.class);

@@ -52,7 +52,11 @@ public final class KindVariables {
 
     private KindVariables() {}
 
-    public static Map<String, Object> of(DeliveryContext delivery, Map<String, Object> exchangeVariables) {
+    /**
+     * @param json the relay's ObjectMapper, so that alert.json is the alert as the relay's API writes it
+     */
+    public static Map<String, Object> of(DeliveryContext delivery, Map<String, Object> exchangeVariables,
+                                         com.fasterxml.jackson.databind.ObjectMapper json) {
         Alert a = delivery.alert();
         Channel c = delivery.channel();
         Map<String, Object> alert = new HashMap<>(TemplateModel.of(a, c));
@@ -70,15 +74,20 @@ public final class KindVariables {
         alert.put("epochSeconds", a.occurredAt() == null ? null : a.occurredAt().getEpochSecond());
         // for {$each: alert.links}: a button or link only when the alert has a URL
         alert.put("links", a.url() == null ? List.of() : List.of(a.url()));
+        // only a request that sends the whole alert ("{{alert.json}}") pays for the tree
+        alert.put("json", new Lazy(() -> json.valueToTree(a)));
         String markdown = delivery.body();
-        Map<String, Object> m = new HashMap<>(functions());
+        Map<String, Object> m = new Scope(functions());
         m.put("alert", alert);
         m.put("config", c.config());
         m.put("channel", c.id());
+        m.put("deliveryId", delivery.deliveryId());
+        m.put("now", Map.of("epochSeconds", java.time.Instant.now().getEpochSecond()));
         m.put("title", delivery.title());
         m.put("body", markdown);
-        m.put("text", plain(markdown));
-        m.put("html", html(markdown));
+        // a Markdown parse each, paid only by the kinds that send them
+        m.put("text", new Lazy(() -> plain(markdown)));
+        m.put("html", new Lazy(() -> html(markdown)));
         m.put("bySeverity", new Pick(c.config(), a.severity()));
         m.put("byStatus", new Pick(c.config(), a.status()));
         m.put("vars", exchangeVariables == null ? Map.of() : exchangeVariables);
@@ -174,6 +183,7 @@ public final class KindVariables {
         // a vendor's key (PagerDuty's dedup_key): the text as is while it is printable ASCII within N
         // characters, else a stable sha256:<hex> of it
         f.put("keyOrHash", new Sized(max -> s -> keyOrHash(s, max)));
+        f.put("withoutPrefix", new WithoutPrefix());
         f.put("html", lambda(KindVariables::html));
         f.put("plain", lambda(KindVariables::plain));
         f.put("mrkdwn", lambda(SlackMarkdown::toMrkdwn));
@@ -233,6 +243,65 @@ public final class KindVariables {
         @Override
         public boolean containsKey(Object key) {
             return get(key) != null;
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            return Set.of();
+        }
+    }
+
+    /**
+     * The kind variables, or a scope made from them (a $each item's, a signature's): a map whose lazy
+     * entries are worked out when a template or a {{path}} first reads them, once for all copies.
+     */
+    static final class Scope extends HashMap<String, Object> {
+        Scope(Map<String, Object> from) {
+            super(from);
+        }
+
+        @Override
+        public Object get(Object key) {
+            Object v = super.get(key);
+            return v instanceof Lazy lazy ? lazy.get() : v;
+        }
+    }
+
+    /** A value worked out when first read; as text (a template's {{alert.json}}) its string form. */
+    private static final class Lazy implements java.util.function.Supplier<Object> {
+        private java.util.function.Supplier<Object> compute;
+        private Object value;
+
+        Lazy(java.util.function.Supplier<Object> compute) {
+            this.compute = compute;
+        }
+
+        @Override
+        public synchronized Object get() {
+            if (compute != null) {
+                value = compute.get();
+                compute = null;
+            }
+            return value;
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(get());
+        }
+    }
+
+    /** {{#withoutPrefix.whsec_}}…{{/withoutPrefix.whsec_}}: the content without that prefix, when it starts with it. */
+    private static final class WithoutPrefix extends AbstractMap<String, Object> {
+        @Override
+        public Object get(Object key) {
+            String prefix = String.valueOf(key);
+            return lambda(s -> s.startsWith(prefix) ? s.substring(prefix.length()) : s);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return true;
         }
 
         @Override

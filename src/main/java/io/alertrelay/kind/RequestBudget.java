@@ -130,7 +130,8 @@ final class RequestBudget {
     /** The model with one variable (a.b.c) replaced; the maps along the path are copied, not changed. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> with(Map<String, Object> model, String path, Object value) {
-        Map<String, Object> copy = new HashMap<>(model);
+        // the kind variables stay a Scope, so that the copy still works out text and html when they are read
+        Map<String, Object> copy = model instanceof KindVariables.Scope ? new KindVariables.Scope(model) : new HashMap<>(model);
         int dot = path.indexOf('.');
         if (dot < 0) {
             copy.put(path, value);

@@ -34,7 +34,7 @@ final class RequestTemplate {
     private static final ObjectMapper PARSER = new ObjectMapper();
     private static final Pattern WHOLE = Pattern.compile("^\\{\\{\\s*([A-Za-z0-9_.\\-]+)\\s*(?:\\|\\s*(number|boolean|string)\\s*)?}}$");
     private static final List<String> KEYS = List.of("method", "url", "headers", "query", "body", "form", "content-type",
-            "budget");
+            "verify-tls", "budget");
 
     /** A compiled piece of the tree. */
     private sealed interface Node permits Const, Text, Whole, Obj, Arr, Each, Split, Typed, If, Merge {}
@@ -58,27 +58,36 @@ final class RequestTemplate {
     private record If(String path, Node then) implements Node {}
     /**
      * {$merge: [{message: "…"}, "{{alert.label}}", "{{alert.details}}"]}: the maps' members in one map, a
-     * later one winning; a {{variable}} that is not a map goes in under its last name (details).
+     * later one winning; a {{variable}} that is not a map goes in under its last name (details). Also a
+     * request's headers, query or form: [ "{{config.headers}}", {"{{config.secret-header}}": "…"} ].
      */
     private record Merge(List<Node> items) implements Node {}
     private record Const(Object value) implements Node {}
     private record Text(Template template) implements Node {}
     /** A string that is exactly one {{path}} (or {{path | number}}, | boolean, | string): the value itself. */
     private record Whole(String path, String as) implements Node {}
-    private record Obj(Map<String, Node> members) implements Node {}
+    /**
+     * A map's members in order. A member's name may be a template ("{{config.secret-header}}": left out when
+     * it renders empty).
+     */
+    private record Obj(List<Member> members) implements Node {}
+    private record Member(String name, Template template, Node value) {}
     private record Arr(List<Node> items) implements Node {}
 
     private final Node method;
     private final Node url;
-    private final Map<String, Node> headers;
-    private final Map<String, Node> query;
+    /** Each renders a map: a map of names to values, or a $merge. */
+    private final Node headers;
+    private final Node query;
     private final Node body;
-    private final Map<String, Node> form;
+    private final Node form;
     private final String contentType;
+    /** verify-tls: "{{config.verify-tls}}"; false accepts any certificate of the target. */
+    private final Node verifyTls;
     private final RequestBudget budget;
 
-    private RequestTemplate(Node method, Node url, Map<String, Node> headers, Map<String, Node> query, Node body,
-                            Map<String, Node> form, String contentType, RequestBudget budget) {
+    private RequestTemplate(Node method, Node url, Node headers, Node query, Node body, Node form, String contentType,
+                            Node verifyTls, RequestBudget budget) {
         this.method = method;
         this.url = url;
         this.headers = headers;
@@ -86,6 +95,7 @@ final class RequestTemplate {
         this.body = body;
         this.form = form;
         this.contentType = contentType;
+        this.verifyTls = verifyTls;
         this.budget = budget;
     }
 
@@ -115,20 +125,37 @@ final class RequestTemplate {
                 m.get("body") == null ? null : node(file, field + ".body", m.get("body")),
                 m.get("form") == null ? null : members(file, field + ".form", m.get("form")),
                 m.get("content-type") == null ? null : String.valueOf(m.get("content-type")),
+                m.get("verify-tls") == null ? null : node(file, field + ".verify-tls", m.get("verify-tls")),
                 m.get("budget") == null ? null
                         : RequestBudget.compile(file, field + ".budget", m.get("budget"), m.get("body") != null || m.get("form") != null));
     }
 
-    private static Map<String, Node> members(String file, String field, Object raw) {
-        Map<String, Node> out = new LinkedHashMap<>();
+    private static Node members(String file, String field, Object raw) {
         if (raw == null) {
-            return out;
+            return new Obj(List.of());
         }
-        if (!(raw instanceof Map<?, ?> m)) {
-            throw new InvalidKindException(file, field, "must be a map of names to values");
+        Node members = raw instanceof Map<?, ?> ? node(file, field, raw) : null;
+        if (!(members instanceof Obj || members instanceof Merge || (members instanceof Const c && c.value() instanceof Map))) {
+            throw new InvalidKindException(file, field, "must be a map of names to values, or a $merge of them");
         }
-        m.forEach((k, v) -> out.put(String.valueOf(k), node(file, field + "." + k, v)));
-        return out;
+        return members;
+    }
+
+    private static Obj obj(String file, String field, Map<?, ?> m) {
+        List<Member> out = new ArrayList<>();
+        m.forEach((k, v) -> {
+            String name = String.valueOf(k);
+            Template template = null;
+            if (name.contains("{{")) {
+                try {
+                    template = MUSTACHE.compile(name);
+                } catch (MustacheException e) {
+                    throw new InvalidKindException(file, field + "." + name, "is not a valid template for a name: " + e.getMessage());
+                }
+            }
+            out.add(new Member(name, template, node(file, field + "." + name, v)));
+        });
+        return new Obj(out);
     }
 
     private static Node node(String file, String field, Object raw) {
@@ -174,9 +201,7 @@ final class RequestTemplate {
             return new Merge(items);
         }
         if (raw instanceof Map<?, ?> m) {
-            Map<String, Node> out = new LinkedHashMap<>();
-            m.forEach((k, v) -> out.put(String.valueOf(k), node(file, field + "." + k, v)));
-            return new Obj(out);
+            return obj(file, field, m);
         }
         if (raw instanceof List<?> l) {
             List<Node> out = new ArrayList<>();
@@ -251,7 +276,8 @@ final class RequestTemplate {
             payload = budget == null ? payload(model, json) : budget.fit(model, cut -> payload(cut, json));
         }
         h.putAll(strings(headers, model));
-        return new OutboundRequest(m, target, h, payload, true);
+        Object verify = verifyTls == null ? null : render(verifyTls, model);
+        return new OutboundRequest(m, target, h, payload, !(Boolean.FALSE.equals(verify) || "false".equals(text(verify).strip())));
     }
 
     private String payload(Map<String, Object> model, ObjectMapper json) {
@@ -309,10 +335,10 @@ final class RequestTemplate {
     }
 
     /** Members that render empty are left out (an optional header, query or form field). */
-    private static Map<String, String> strings(Map<String, Node> nodes, Map<String, Object> model) {
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> strings(Node nodes, Map<String, Object> model) {
         Map<String, String> out = new LinkedHashMap<>();
-        nodes.forEach((k, n) -> {
-            Object v = render(n, model);
+        ((Map<String, Object>) render(nodes, model)).forEach((k, v) -> {
             if (!isEmpty(v)) {
                 out.put(k, text(v));
             }
@@ -348,7 +374,7 @@ final class RequestTemplate {
             // a single value is a list of one, so {$each: alert.project} makes an optional item
             List<?> items = found instanceof List<?> l ? l : isEmpty(found) ? List.of() : List.of(found);
             for (Object item : items) {
-                Map<String, Object> scope = new java.util.HashMap<>(model);
+                Map<String, Object> scope = new KindVariables.Scope(model);
                 scope.put("item", item);
                 Object value = render(e.as(), scope);
                 if (!isEmpty(value)) {
@@ -366,7 +392,7 @@ final class RequestTemplate {
             }
             List<Object> out = new ArrayList<>();
             for (String piece : pieces) {
-                Map<String, Object> scope = new java.util.HashMap<>(model);
+                Map<String, Object> scope = new KindVariables.Scope(model);
                 scope.put("item", piece);
                 Object value = render(sp.as(), scope);
                 if (!isEmpty(value)) {
@@ -394,13 +420,13 @@ final class RequestTemplate {
         }
         if (n instanceof Obj o) {
             Map<String, Object> out = new LinkedHashMap<>();
-            o.members().forEach((k, v) -> {
-                Object value = render(v, model);
-                // written empty or null on purpose ("contentUrl": null) is sent as written
-                if (!isEmpty(value) || (v instanceof Const c && (c.value() == null || c.value() instanceof List || c.value() instanceof Map))) {
-                    out.put(k, value);
+            for (Member member : o.members()) {
+                Object value = render(member.value(), model);
+                String name = member.template() == null ? member.name() : member.template().execute(model);
+                if (!name.isEmpty() && (!isEmpty(value) || keepsEmpty(member.value()))) {
+                    out.put(name, value);
                 }
-            });
+            }
             return out;
         }
         List<Object> out = new ArrayList<>();
@@ -416,7 +442,19 @@ final class RequestTemplate {
         return out;
     }
 
+    /**
+     * Written empty or null on purpose (parse: [], "contentUrl": null), or "{{x | string}}": the member is
+     * sent as written.
+     */
+    private static boolean keepsEmpty(Node n) {
+        return (n instanceof Const c && (c.value() == null || c.value() instanceof List || c.value() instanceof Map))
+                || (n instanceof Whole w && "string".equals(w.as()));
+    }
+
     private static Object convert(Object v, String as) {
+        if ("string".equals(as)) {
+            return v == null ? "" : v.toString();
+        }
         if (as == null || v == null || (v instanceof String s && s.isBlank())) {
             return v;
         }

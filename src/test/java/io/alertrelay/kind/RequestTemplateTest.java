@@ -74,6 +74,44 @@ class RequestTemplateTest {
     }
 
     @Test
+    void mergedAndTemplatedHeaderNamesEmptyKeptStringsAndTls() throws Exception {
+        Map<String, Object> headers = new java.util.LinkedHashMap<>();
+        headers.put("X-Env", "test");
+        headers.put("X-Empty", "");
+        headers.put("X-Token", "from the extra headers");
+        OutboundRequest r = render("""
+                url: https://hooks.example/in
+                verify-tls: "{{tls}}"
+                headers:
+                  $merge:
+                    - "{{config.headers}}"
+                    - "{{config.name}}": "{{config.value}}"
+                      "{{config.missing}}": dropped
+                body:
+                  text: "{{nothing | string}}"
+                  gone: "{{nothing}}"
+                """, Map.of("tls", false, "config", Map.of("headers", headers, "name", "X-Token", "value", "t0k")));
+
+        assertThat(r.headers()).containsEntry("X-Env", "test").containsEntry("X-Token", "t0k")
+                .doesNotContainKeys("X-Empty", "");
+        assertThat(r.headers().values()).doesNotContain("dropped");
+        assertThat(r.body()).isEqualTo("{\"text\":\"\"}");
+        assertThat(r.verifyTls()).isFalse();
+    }
+
+    @Test
+    void aMergeBesideOtherMembersIsRefusedNamingTheField() {
+        assertThatThrownBy(() -> RequestTemplate.compile("kinds/x.yaml", "spec.requests.post", new Yaml().load("""
+                url: https://hooks.example/in
+                headers:
+                  $merge: ["{{config.headers}}"]
+                  X-Token: t0k
+                """)))
+                .isInstanceOf(InvalidKindException.class)
+                .hasMessage("kind file kinds/x.yaml: spec.requests.post.headers with $merge needs a list of maps and {{variables}}, and nothing beside it");
+    }
+
+    @Test
     void aBudgetCutsItsVariablesInOrderAndWhatIsMadeOfThemFollows() throws Exception {
         String yaml = """
                 url: https://vendor.example/events

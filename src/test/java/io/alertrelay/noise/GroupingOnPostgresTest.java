@@ -8,10 +8,7 @@ import io.alertrelay.alert.Alert;
 import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.ChannelProperties;
 import io.alertrelay.channel.ChannelRegistry;
-import io.alertrelay.channel.KindFacts;
-import io.alertrelay.channel.KindSpec;
-import io.alertrelay.delivery.VendorErrors;
-import io.alertrelay.kinds.webhook.WebhookPayload;
+import io.alertrelay.support.PackagedKinds;
 import io.alertrelay.store.DeliveryStore;
 import io.alertrelay.store.InstanceId;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -85,9 +82,8 @@ class GroupingOnPostgresTest {
         c.setGroupInterval("2h");
         c.setConfig(Map.of("url", "http://localhost:9/hook"));
         props.setChannels(List.of(c));
-        KindSpec digestible = new KindSpec("webhook", "webhook", List.of(),
-                new KindFacts(null, null, null, VendorErrors.NONE, false, false, true, "test"));
-        ChannelRegistry channels = new ChannelRegistry(props, List.of(new WebhookPayload(JSON)), List.of(() -> List.of(digestible)));
+        // the packaged webhook kind can show a digest (can-digest: true)
+        ChannelRegistry channels = new ChannelRegistry(props, List.of(), List.of(PackagedKinds.only("webhook")));
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         InstanceId id = new InstanceId();
         DeliveryStore store = new DeliveryStore(jdbc, tx, id, props, channels, ds);

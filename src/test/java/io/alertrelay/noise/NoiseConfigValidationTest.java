@@ -9,7 +9,7 @@ import io.alertrelay.channel.Channel;
 import io.alertrelay.channel.ChannelProperties;
 import io.alertrelay.channel.ChannelRegistry;
 import io.alertrelay.channel.InvalidChannelConfigException;
-import io.alertrelay.kinds.webhook.WebhookPayload;
+import io.alertrelay.support.PackagedKinds;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +38,7 @@ class NoiseConfigValidationTest {
         config.put("url", "https://hooks.example.com/in");
         c.setConfig(config);
         change.accept(c);
-        return new ChannelRegistry(props, List.of(new WebhookPayload(new ObjectMapper()))).validate(List.of(c));
+        return new ChannelRegistry(props, List.of(), List.of(PackagedKinds.only("webhook"))).validate(List.of(c));
     }
 
     @Test
