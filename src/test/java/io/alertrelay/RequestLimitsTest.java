@@ -38,6 +38,9 @@ class RequestLimitsTest extends RelayTestSupport {
     @Autowired
     CamelContext camel;
 
+    @Autowired
+    io.alertrelay.ingest.IngestEndpoint ingest;
+
     private long alertCount() {
         return jdbc.queryForObject("SELECT COUNT(*) FROM alerts", Long.class);
     }
@@ -214,5 +217,42 @@ class RequestLimitsTest extends RelayTestSupport {
         HttpResponse<String> ok = post("/channels/hook-flaky/preview", Map.of("Content-Type", "application/json"),
                 "{\"title\":\"fine\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(answer(ok, 200).path("kind").asText()).isEqualTo("webhook");
+    }
+
+    /**
+     * A body that cannot be read to its end (the connection broke, or the relay began stopping under the
+     * request) is the sender's to retry: a 4xx would make Alertmanager drop the notification for good.
+     * Only a body that is not what it claims (corrupt gzip, above) is the client's fault.
+     */
+    @Test
+    void aBodyThatBreaksOffWhileReadIsAnsweredWith503AndRetryAfterAndNothingIsStored() throws Exception {
+        long before = alertCount();
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(camel);
+        exchange.getMessage().setBody(new InputStream() {
+            private boolean sent;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0];
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (!sent) {
+                    sent = true;
+                    b[off] = '{';
+                    return 1;
+                }
+                throw new IOException("Connection reset by peer");
+            }
+        });
+        ingest.alerts(exchange);
+        assertThat(exchange.getMessage().getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE)).isEqualTo(503);
+        assertThat(exchange.getMessage().getHeader("Retry-After")).isEqualTo("5");
+        JsonNode answer = json.readTree(exchange.getMessage().getBody(String.class));
+        assertThat(answer.path("error").asText()).isEqualTo("unavailable");
+        assertThat(answer.path("message").asText()).contains("Connection reset by peer").contains("please retry");
+        assertThat(alertCount()).isEqualTo(before);
     }
 }
