@@ -118,11 +118,7 @@ final class KindFileParser {
                     + metadata.get("name") + "\"");
         }
         Map<?, ?> spec = map(file, "spec", doc.get("spec"));
-        for (Object k : spec.keySet()) {
-            if (!SPEC_KEYS.contains(String.valueOf(k))) {
-                throw new InvalidKindException(file, "spec." + k, "is not a kind field; use one of " + String.join(", ", SPEC_KEYS.stream().sorted().toList()));
-            }
-        }
+        InvalidKindException.requireKnownKeys(file, "spec", spec, SPEC_KEYS, "kind");
         Map<?, ?> definition = map(file, "spec.definition", spec.get("definition"));
         String description = definition.get("description") == null
                 ? (definition.get("title") == null ? name : String.valueOf(definition.get("title")))
@@ -238,12 +234,7 @@ final class KindFileParser {
     }
 
     private static Param param(String file, String field, String name, Map<?, ?> p, boolean listedRequired) {
-        for (Object k : p.keySet()) {
-            if (!PROPERTY_KEYS.contains(String.valueOf(k))) {
-                throw new InvalidKindException(file, field + "." + k, "is not a property field; use one of "
-                        + String.join(", ", PROPERTY_KEYS.stream().sorted().toList()));
-            }
-        }
+        InvalidKindException.requireKnownKeys(file, field, p, PROPERTY_KEYS, "property");
         String type = p.get("type") == null ? "string" : String.valueOf(p.get("type"));
         String format = p.get("format") == null ? null : String.valueOf(p.get("format"));
         boolean required = listedRequired || bool(file, field + ".required", p.get("required"));

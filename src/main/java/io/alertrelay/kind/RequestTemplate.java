@@ -104,11 +104,7 @@ final class RequestTemplate {
         if (!(raw instanceof Map<?, ?> m)) {
             throw new InvalidKindException(file, field, "must be a map with method, url, headers, query, body or form");
         }
-        for (Object k : m.keySet()) {
-            if (!KEYS.contains(String.valueOf(k))) {
-                throw new InvalidKindException(file, field + "." + k, "is not a request field; use one of " + String.join(", ", KEYS));
-            }
-        }
+        InvalidKindException.requireKnownKeys(file, field, m, KEYS, "request");
         if (m.get("url") == null) {
             throw new InvalidKindException(file, field + ".url", "is required");
         }

@@ -48,11 +48,7 @@ final class Signature {
         if (!(raw instanceof Map<?, ?> m)) {
             throw new InvalidKindException(file, field, "must be a map with key, headers and optionally key-encoding, algorithm, content");
         }
-        for (Object k : m.keySet()) {
-            if (!KEYS.contains(String.valueOf(k))) {
-                throw new InvalidKindException(file, field + "." + k, "is not a signature field; use one of " + String.join(", ", KEYS));
-            }
-        }
+        InvalidKindException.requireKnownKeys(file, field, m, KEYS, "signature");
         if (m.get("key") == null) {
             throw new InvalidKindException(file, field + ".key", "is required (a template giving the secret)");
         }

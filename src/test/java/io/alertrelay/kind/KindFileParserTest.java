@@ -71,4 +71,33 @@ class KindFileParserTest {
                   hmac: {key: "{{config.key}}", key-encoding: base32, headers: {X-Sig: "{{signature.hex}}"}}
                 """)).hasMessageContaining("spec.signatures.hmac.key-encoding must be text, base64 or hex");
     }
+
+    /** A misspelt key would otherwise be ignored silently and the kind would send something else. */
+    @Test
+    void aKeyTheFileDoesNotKnowIsRefusedNamingTheKeysItHas() {
+        assertThatThrownBy(() -> parse("""
+                definition: {}
+                rate-limt: 1/s
+                """)).isInstanceOf(InvalidKindException.class)
+                .hasMessageStartingWith("kind file kinds/heron.yaml: spec.rate-limt is not a kind field; use one of ")
+                .hasMessageContaining("rate-limit");
+        assertThatThrownBy(() -> parse("""
+                definition:
+                  properties:
+                    url: {type: string, formt: url}
+                """)).hasMessageStartingWith("kind file kinds/heron.yaml: spec.definition.properties.url.formt is not a "
+                + "property field; use one of ").hasMessageContaining("format");
+        assertThatThrownBy(() -> parse("""
+                definition: {}
+                requests:
+                  post: {url: "https://example.test", bdy: {text: x}}
+                """)).hasMessage("kind file kinds/heron.yaml: spec.requests.post.bdy is not a request field; use one of "
+                + "method, url, headers, query, body, form, content-type, verify-tls, budget");
+        assertThatThrownBy(() -> parse("""
+                definition: {}
+                signatures:
+                  hmac: {key: "{{config.secret}}", headers: {X-Sig: "{{signature}}"}, algo: sha256}
+                """)).hasMessage("kind file kinds/heron.yaml: spec.signatures.hmac.algo is not a signature field; use one of "
+                + "key, key-encoding, algorithm, content, headers");
+    }
 }
