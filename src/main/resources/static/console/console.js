@@ -467,25 +467,25 @@
     return section;
   }
 
+  // a dead delivery's Replay, for admins: the button gives way to the new status, or to the refusal
+  function replayButton(d, afterReplay) {
+    if (d.status !== 'dead' || !isAdmin()) return null;
+    const button = el('button', { type: 'button', class: 'small', dataset: { action: 'replay', delivery: d.id } }, 'Replay');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const r = await api('POST', 'deliveries/' + d.id + '/replay');
+      button.replaceWith(r.ok ? statusBadge(r.data.status) : refusal(r));
+      if (r.ok && afterReplay) afterReplay(r.data);
+    });
+    return button;
+  }
+
   function deliveryTable(items, showChannel) {
     if (!items.length) return el('p', { class: 'empty' }, 'No deliveries.');
     const head = ['#', 'Created', showChannel ? 'Channel' : null, 'Alert', 'Status', 'Attempts', 'Last error', 'Sent', '']
       .filter((h) => h !== null).map((h) => el('th', {}, h));
     const rows = items.map((d) => {
-      let action = null;
-      if (d.status === 'dead' && isAdmin()) {
-        action = el('button', { type: 'button', class: 'small', dataset: { action: 'replay', delivery: d.id } }, 'Replay');
-        action.addEventListener('click', async () => {
-          action.disabled = true;
-          const r = await api('POST', 'deliveries/' + d.id + '/replay');
-          if (r.ok) {
-            action.replaceWith(statusBadge(r.data.status));
-            renderWhenSettled(r.data.channelId);
-          } else {
-            action.replaceWith(refusal(r));
-          }
-        });
-      }
+      const action = replayButton(d, (replayed) => renderWhenSettled(replayed.channelId));
       return el('tr', { dataset: { delivery: d.id, status: d.status } },
         el('td', {}, String(d.id)),
         el('td', { title: d.createdAt }, new Date(d.createdAt).toLocaleString()),
@@ -579,15 +579,7 @@
     const not = a.channels.filter((c) => !c.delivery);
     const rows = got.map((c) => {
       const d = c.delivery;
-      let action = null;
-      if (d.status === 'dead' && isAdmin()) {
-        action = el('button', { type: 'button', class: 'small', dataset: { action: 'replay', delivery: d.id } }, 'Replay');
-        action.addEventListener('click', async () => {
-          action.disabled = true;
-          const r = await api('POST', 'deliveries/' + d.id + '/replay');
-          action.replaceWith(r.ok ? statusBadge(r.data.status) : refusal(r));
-        });
-      }
+      const action = replayButton(d);
       return el('tr', { dataset: { channel: c.channel, outcome: c.outcome } },
         el('td', {}, c.configured === false ? c.channel + ' (no longer configured)' : link(route('channel', c.channel), c.channel)),
         el('td', {}, statusBadge(d.status)),

@@ -69,19 +69,25 @@ public final class GuardedRequest extends HidingHeaders {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return notGzipWhenCorrupt(() -> inflated().read());
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return notGzipWhenCorrupt(() -> inflated().read(b, off, len));
+        }
+
+        private interface Read {
+            int read() throws IOException;
         }
 
         /**
          * Tells a corrupt gzip stream (the client's fault) from a connection that broke while the
          * compressed bytes were read (nobody's fault, worth a retry).
          */
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
+        private static int notGzipWhenCorrupt(Read read) throws IOException {
             try {
-                return inflated().read(b, off, len);
+                return read.read();
             } catch (GuardedBody.TooLarge | GuardedBody.TooSlow e) {
                 throw e;
             } catch (java.util.zip.ZipException | java.io.EOFException e) {
